@@ -1,0 +1,19 @@
+// Numeric options that accept "inf" and "1e24" alike: N, D, tau = inf are meaningful values
+// of the model (MODEL.md 2), not errors.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace modesweep::cli {
+
+// A CLI11 transform: parses the argument with io::parse_double and rewrites it to its
+// round-trip text, or fails with "'abc' is not a number (...)". Range checks are left to
+// validate_point, which knows the domain.
+CLI::Validator number_or_inf();
+
+// Adds `--name` storing into `target`, parsed through number_or_inf().
+CLI::Option* add_number_option(CLI::App& app, const std::string& name, double& target,
+                               const std::string& description);
+
+}  // namespace modesweep::cli

@@ -1,0 +1,554 @@
+// The exact expected reducible loss dL(N, D, tau) of MODEL.md section 3, device-safe.
+//
+// Design (why it is exact and why its cost does not grow with N, D, tau):
+//   zeta(alpha) dL = sum_{k<=M} f(k) + zeta(alpha, M+1),   f(k) = k^(-alpha) E[q_k].
+// f extends to real k as a smooth function: log E[q_k] = l(k) is a combination of log1p/expm1
+// of powers of k, with one kink where r_k starts to be clamped at 0 (beta < 1), at which the
+// sum is split. Three parts:
+//  1. Head, k < K: summed term by term. K is the first k >= K0 at which the summand varies
+//     slowly on the unit scale, (alpha + k l'(k)) / k <= lambda_max; beyond it l'(k) only
+//     decreases (E[q_k] is monotone in k, see below). Terms 80 e-folds below the largest
+//     are dropped, so the head costs O(transition width), not O(K).
+//  2. Body, K <= k <= M: Euler-Maclaurin with 8 Bernoulli corrections at each end,
+//        sum_{k=a}^b f(k) = int_a^b f + (f(a)+f(b))/2 + sum_j B_2j/(2j)! [f^(2j-1)]_a^b + R,
+//     the derivatives exact by Taylor-mode AD (jet.hpp). With local rate lambda <= 1/2 and
+//     K0 >= 16 + alpha the first omitted term is below 1e-13 of f(K) (power-law part:
+//     (alpha)_17 / (2 pi K)^16; exponential part: 2 (lambda / 2 pi)^16).
+//     The integral is taken in u = log k by adaptive 10-point Gauss-Legendre. Where
+//     E[q] < 1/2 the integrand is exp((1-alpha)u + l); where E[q] >= 1/2 it is split as
+//     k^(-alpha) - k^(-alpha)(1 - E[q]): the first part analytically, the second decays at
+//     least like k^(-2 alpha) and is cut where 1 - E[q] < 1e-18. The subtraction loses at
+//     most one bit (E[q] >= 1/2), and alpha -> 1 costs nothing.
+//  3. Tail, k > M: log Hurwitz zeta (hurwitz_zeta.hpp).
+// Everything is carried as logs relative to a common scale S ~ log dL, so dL down to
+// 1e-2000 (M = 1e240, alpha = 10) keeps full relative precision.
+// E[q_k] is monotone in k: with w_n(p) = p (1 - (1 - a(p))^n) and a = min(1, c p^(beta-1)),
+// dw_n/dp >= 0 for every beta (for beta < 1 it is 1 - b^n - n(1-beta)(1-b)b^(n-1) >= 0,
+// b = 1 - a), so l(k) increases with k; the root finders below rely on it.
+#pragma once
+
+#include <Kokkos_Core.hpp>
+
+#include "modesweep/model/gauss_legendre.hpp"
+#include "modesweep/model/hurwitz_zeta.hpp"
+#include "modesweep/model/jet.hpp"
+#include "modesweep/model/math.hpp"
+#include "modesweep/model/point.hpp"
+#include "modesweep/model/tanh_sinh.hpp"
+
+namespace modesweep::model {
+
+namespace detail {
+
+inline constexpr int em_corrections = 8;                 // Bernoulli terms B_2 .. B_16
+inline constexpr int em_jet_order = 2 * em_corrections;  // derivatives up to f^(15)
+inline constexpr double rate_max = 1.0;                  // lambda_max above
+inline constexpr double head_drop_efolds = 80.0;
+inline constexpr double quadrature_rtol = 1e-12;
+inline constexpr double tanh_sinh_tol = 1e-12;
+
+// B_2j / (2j), j = 1..8: the Euler-Maclaurin weights once f^(2j-1) = (2j-1)! F_(2j-1) f.
+KOKKOS_INLINE_FUNCTION double bernoulli_over_index(int j) {
+  constexpr double v[] = {1.0 / 12.0,  -1.0 / 120.0,     1.0 / 252.0, -1.0 / 240.0,
+                          1.0 / 132.0, -691.0 / 32760.0, 1.0 / 12.0,  -3617.0 / 8160.0};
+  return v[j - 1];
+}
+
+enum class Regime : int {
+  general = 0,    // D, tau finite
+  data_only = 1,  // tau = inf: E[q] = (1 - p)^D, the missing mass
+  time_only = 2,  // D = inf: E[q] = (1 - min(p, c p^beta))^tau
+};
+
+// The summand's survival log l = log E[q_k] as a function of log p_k (MODEL.md 2-3).
+struct Survival {
+  Regime regime = Regime::general;
+  double log_c = 0.0;
+  double beta_minus_1 = 0.0;
+  double D = 0.0;
+  double tau = 0.0;
+  double epochs = 0.0;   // e = floor(tau / D)
+  double partial = 0.0;  // s = tau - e D: positions seen e + 1 times
+  double rest = 0.0;     // D - s: positions seen e times
+
+  // r_k is clamped at 0 (one observation learns the mode) where c p^(beta-1) >= 1. The
+  // 1e-15 slack keeps a = 1 - O(eps) out of log1p(-a).
+  KOKKOS_INLINE_FUNCTION bool clamped(double log_p) const {
+    return log_c + beta_minus_1 * log_p >= -1e-15;
+  }
+
+  template <int N>
+  KOKKOS_INLINE_FUNCTION Jet<N> log_survival(const Jet<N>& log_p, bool is_clamped) const {
+    const Jet<N> p = exp(log_p);
+    if (regime == Regime::data_only) return D * log1p(-p);
+    if (regime == Regime::time_only) {
+      if (is_clamped) return tau * log1p(-p);
+      return tau * log1p(-exp(add_constant(beta_minus_1 * log_p, log_c) + log_p));
+    }
+    // general: W_n = p (1 - r^n) is the chance that one position teaches mode k over n passes.
+    Jet<N> w_more, w_fewer;  // n = e + 1 and n = e
+    if (is_clamped) {
+      w_more = p;
+      w_fewer = epochs > 0.0 ? p : Jet<N>::constant(0.0);
+    } else {
+      const Jet<N> log_r = log1p(-exp(add_constant(beta_minus_1 * log_p, log_c)));
+      w_more = -(p * expm1((epochs + 1.0) * log_r));
+      w_fewer = epochs > 0.0 ? -(p * expm1(epochs * log_r)) : Jet<N>::constant(0.0);
+    }
+    Jet<N> result = Jet<N>::constant(0.0);
+    if (partial > 0.0) result = result + partial * log1p(-w_more);
+    if (rest > 0.0 && epochs > 0.0) result = result + rest * log1p(-w_fewer);
+    return result;
+  }
+};
+
+// Running sum of positive and negative terms given by their logs, in units of exp(scale).
+struct ScaledSum {
+  double scale;
+  double value = 0.0;
+  KOKKOS_INLINE_FUNCTION explicit ScaledSum(double s) : scale(s) {}
+  KOKKOS_INLINE_FUNCTION void add_log(double log_term) { value += math::exp(log_term - scale); }
+};
+
+class ExactSum {
+ public:
+  KOKKOS_INLINE_FUNCTION ExactSum(double alpha, double log_zeta, const Survival& survival)
+      : alpha_(alpha), log_zeta_(log_zeta), s_(survival) {}
+
+  // log of sum_{k=1}^{M} p_k E[q_k] + sum_{k>M} p_k, M >= 1 (M = inf allowed).
+  KOKKOS_INLINE_FUNCTION double log_value(double M) const {
+    const bool finite_M = !math::isinf(M);
+    const double u_max = finite_M ? math::log(M) : math::infinity;
+
+    // Landmark: u_half, where E[q] = 1/2 (u = log k; l is continuous and increasing).
+    const double l_first = survival_at(0.0);
+    const double l_last = finite_M ? survival_at(u_max) : 0.0;
+    double u_half;
+    if (l_first >= -math::ln2)
+      u_half = 0.0;
+    else if (finite_M && l_last < -math::ln2)
+      u_half = u_max;
+    else
+      u_half = solve_survival(math::ln2, 0.0, u_max);
+
+    // Scale S ~ log dL from lower bounds of dL: the first term, the tail, and half the
+    // mass beyond u_half (or the last term when E[q] < 1/2 up to M).
+    const double log_tail =
+        finite_M ? log_hurwitz_zeta(alpha_, M + 1.0) - log_zeta_ : -math::infinity;
+    double scale = math::fmax(log_p_of(0.0) + l_first, log_tail);
+    if (u_half < u_max)
+      scale = math::fmax(scale, log_power_mass(u_half, u_max) - math::ln2);
+    else
+      scale = math::fmax(scale, log_p_of(u_max) + l_last);
+    if (math::isinf(scale)) return scale;  // only when every part is exactly zero
+
+    const double K = em_start(16.0 + math::ceil(alpha_), M, u_max, scale);
+
+    // Head, summed from the top down (see file comment) in its own scale.
+    double head_scale = -math::infinity, head_value = 0.0, previous = math::infinity;
+    for (double k = math::fmin(K - 1.0, M); k >= 1.0; k -= 1.0) {
+      const double u = math::log(k);
+      const double t = log_p_of(u) + survival_at(u);
+      if (t > head_scale) {
+        head_value = head_value * math::exp(head_scale - t) + 1.0;
+        head_scale = t;
+      } else {
+        head_value += math::exp(t - head_scale);
+      }
+      if (t < head_scale - head_drop_efolds && t < previous) break;
+      previous = t;
+    }
+    const double log_head = head_value > 0.0 ? head_scale + math::log(head_value) : -math::infinity;
+    scale = math::fmax(scale, log_head);
+
+    // Body: Euler-Maclaurin pieces, split at the clamping kink.
+    Piece pieces[2];
+    const int n_pieces = K <= M ? split_body(K, M, pieces) : 0;
+    double u_lo = u_half;  // the g-form integral starts here: below, E[q] is negligible
+    if (n_pieces > 0 && u_half > math::log(K)) {
+      const double y_lo = negligible_survival(u_half);
+      const double uK = math::log(K);
+      u_lo = survival_at(uK) < -y_lo ? solve_survival(y_lo, uK, u_half) : uK;
+    }
+
+    // Sum in units of exp(scale); redo with a corrected scale if the guess was far off.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      ScaledSum total(scale);
+      total.add_log(log_head);
+      total.add_log(log_tail);
+      for (int i = 0; i < n_pieces; ++i) add_piece(pieces[i], u_lo, u_half, total);
+      if (total.value > 1e-200 && total.value < 1e200) return scale + math::log(total.value);
+      if (!(total.value > 0.0)) return scale + math::log(math::fmax(total.value, 0.0));
+      scale += math::log(total.value);
+    }
+    return scale;
+  }
+
+ private:
+  struct Piece {
+    double a = 1.0, b = 1.0;  // integer range, b may be inf
+    bool clamped = false;
+  };
+
+  double alpha_;
+  double log_zeta_;
+  Survival s_;
+
+  KOKKOS_INLINE_FUNCTION double log_p_of(double u) const { return -alpha_ * u - log_zeta_; }
+
+  // l(u) on the branch that applies at u.
+  KOKKOS_INLINE_FUNCTION double survival_at(double u) const {
+    const double log_p = log_p_of(u);
+    return s_.log_survival(Jet<1>::constant(log_p), s_.clamped(log_p)).value();
+  }
+  KOKKOS_INLINE_FUNCTION double survival_branch(double u, bool clamped) const {
+    return s_.log_survival(Jet<1>::constant(log_p_of(u)), clamped).value();
+  }
+  // l and dl/dk at k = x (a Jet<2> in k).
+  KOKKOS_INLINE_FUNCTION Jet<2> survival_slope(double x) const {
+    const Jet<2> log_p = add_constant((-alpha_) * jet_log_of_variable<2>(x), -log_zeta_);
+    return s_.log_survival(log_p, s_.clamped(log_p.value()));
+  }
+
+  // Decay exponent nu of 1 - E[q_k] ~ k^(-nu) as k -> inf: p a ~ p^beta for beta > 1
+  // (a = c p^(beta-1) -> 0), p otherwise (a constant or clamped at 1); the missing mass ~ p.
+  KOKKOS_INLINE_FUNCTION double tail_exponent() const {
+    const bool rate_matters = s_.regime != Regime::data_only && s_.beta_minus_1 > 0.0;
+    return alpha_ * (rate_matters ? 1.0 + s_.beta_minus_1 : 1.0);
+  }
+
+  // Where E[q] is negligible: below y = -l = Y the g-form integrand is under e^-40 of its
+  // value at u_half even after the (k_half/k)^(alpha-1) growth towards small k, with the
+  // local exponent nu = -dl/du / l at u_half: Y - ((alpha-1)/nu) log(Y / log 2) >= 40.
+  KOKKOS_INLINE_FUNCTION double negligible_survival(double u_half) const {
+    const double x = math::exp(u_half);
+    const Jet<2> l = survival_slope(x);
+    const double nu = math::fmax(x * l.c[1] / math::fmax(-l.c[0], 1e-300), 1e-3);
+    const double q = (alpha_ - 1.0) / nu;
+    double y = 40.0;
+    for (int i = 0; i < 3; ++i) y = 40.0 + q * math::log(y / math::ln2);
+    return math::fmin(y, 700.0);
+  }
+
+  // First k >= K0 from which Euler-Maclaurin with em_corrections terms is accurate: the
+  // remainder near k is ~ 2 f(k) k (lambda(k) / 2 pi)^16, lambda = (alpha + k l'(k)) / k the
+  // local rate, and must stay below e^-32 of dL (~exp(S)) wherever lambda > rate_max. It
+  // peaks where -l ~ 16, so the scan steps u by half an e-fold of l; where -l > 400 it is
+  // negligible and skipped. Returns M + 1 when no such k <= M exists.
+  KOKKOS_INLINE_FUNCTION double em_start(double K0, double M, double u_max, double S) const {
+    if (M < K0) return M + 1.0;
+    constexpr double two_pi = 6.283185307179586;
+    constexpr double y_skip = 400.0;
+    double u = math::log(K0);
+    if (survival_at(u) < -y_skip) u = solve_survival(y_skip, u, u_max);
+    double K = K0;
+    for (int it = 0; it < 200 && u <= u_max; ++it) {
+      const double x = math::exp(u);
+      const Jet<2> l = survival_slope(x);
+      const double rate = (alpha_ + x * l.c[1]) / x;
+      const double nu = x * l.c[1] / math::fmax(-l.c[0], 1e-300);
+      const double step = 0.5 / math::fmax(nu, 1.0);
+      const double log_remainder =
+          log_p_of(u) + l.c[0] + u + 2.0 * em_corrections * math::log(rate / two_pi) + math::ln2;
+      if (log_remainder > S - 32.0) K = math::fmax(K, math::ceil(math::exp(u + step)));
+      if (rate <= rate_max) break;
+      u += step;
+    }
+    return K > M ? M + 1.0 : K;
+  }
+
+  // Splits [K, M] where the clamping of r_k switches on (beta < 1 only, see Survival).
+  KOKKOS_INLINE_FUNCTION int split_body(double K, double M, Piece* pieces) const {
+    auto clamped_at = [&](double k) { return s_.clamped(log_p_of(math::log(k))); };
+    const bool clamped_K = clamped_at(K);
+    const bool clamped_M = math::isinf(M) ? (s_.beta_minus_1 < 0.0 || clamped_K) : clamped_at(M);
+    if (clamped_K == clamped_M) {
+      pieces[0].a = K;
+      pieces[0].b = M;
+      pieces[0].clamped = clamped_K;
+      return 1;
+    }
+    // clamped iff log p <= (log c + 1e-15) / (1 - beta): solve for k, then fix rounding.
+    const double log_p_kink = (s_.log_c + 1e-15) / (-s_.beta_minus_1);
+    double last_free = math::floor(math::exp((-log_p_kink - log_zeta_) / alpha_));
+    last_free = math::fmax(K, math::fmin(last_free, M - 1.0));
+    for (int i = 0; i < 4 && clamped_at(last_free) && last_free > K; ++i) last_free -= 1.0;
+    for (int i = 0; i < 4 && !clamped_at(last_free + 1.0) && last_free + 1.0 < M; ++i) {
+      last_free += 1.0;
+    }
+    pieces[0].a = K;
+    pieces[0].b = last_free;
+    pieces[0].clamped = false;
+    pieces[1].a = last_free + 1.0;
+    pieces[1].b = M;
+    pieces[1].clamped = true;
+    return 2;
+  }
+
+  // Root u of l(u) = -target (l increasing in u) in [u0, u1], u1 may be inf; assumes
+  // l(u0) < -target. Bracketed secant (Illinois) on log(-l), which is nearly linear in u.
+  KOKKOS_INLINE_FUNCTION double solve_survival(double target, double u0, double u1) const {
+    const double log_target = math::log(target);
+    auto F = [&](double u) { return math::log(math::fmax(-survival_at(u), 1e-300)) - log_target; };
+    double a = u0, fa = F(u0);
+    double b, fb;
+    if (math::isinf(u1)) {
+      double step = 1.0;
+      b = a + step;
+      fb = F(b);
+      while (fb > 0.0 && step < 1e6) {
+        a = b;
+        fa = fb;
+        step *= 2.0;
+        b = a + step;
+        fb = F(b);
+      }
+    } else {
+      b = u1;
+      fb = F(b);
+    }
+    int side = 0;
+    for (int it = 0; it < 60 && b - a > 1e-6 * (1.0 + math::fabs(a)); ++it) {
+      double c = (fa - fb) > 0.0 ? b - fb * (b - a) / (fb - fa) : 0.5 * (a + b);
+      if (!(c > a && c < b)) c = 0.5 * (a + b);
+      const double fc = F(c);
+      if (fc == 0.0) return c;
+      if (fc > 0.0) {
+        a = c;
+        fa = fc;
+        if (side == -1) fb *= 0.5;
+        side = -1;
+      } else {
+        b = c;
+        fb = fc;
+        if (side == 1) fa *= 0.5;
+        side = 1;
+      }
+    }
+    return 0.5 * (a + b);
+  }
+
+  // log int_{u0}^{u1} exp((1-alpha)u - log zeta) du, u1 may be inf.
+  KOKKOS_INLINE_FUNCTION double log_power_mass(double u0, double u1) const {
+    const double am1 = alpha_ - 1.0;
+    const double span = math::isinf(u1) ? 1.0 : -math::expm1(-am1 * (u1 - u0));
+    return -am1 * u0 - log_zeta_ + math::log(span) - math::log(am1);
+  }
+
+  // Adds the Euler-Maclaurin sum of one piece to total.
+  KOKKOS_INLINE_FUNCTION void add_piece(const Piece& piece, double u_lo, double u_half,
+                                        ScaledSum& total) const {
+    const double ua = math::log(piece.a);
+    const bool finite_b = !math::isinf(piece.b);
+    const double ub = finite_b ? math::log(piece.b) : math::infinity;
+    const double S = total.scale;
+    const bool clamped = piece.clamped;
+    const double one_minus_alpha = 1.0 - alpha_;
+
+    // Integral where E[q] < 1/2: exp((1-alpha)u - log zeta + l) in u.
+    const double g_lo = math::fmax(ua, u_lo), g_hi = math::fmin(ub, u_half);
+    if (g_hi > g_lo) {
+      auto g_form = [&](double u) {
+        return one_minus_alpha * u - log_zeta_ + survival_branch(u, clamped);
+      };
+      total.value += integrate(g_form, g_lo, g_hi, S, quadrature_rtol);
+    }
+    // Where E[q] >= 1/2: the power mass minus the learned part, which decays like
+    // exp(-kappa u), kappa = alpha - 1 + nu_tail. In s = exp(-kappa (u - h0)) on (0, 1] its
+    // integrand tends to a constant, with fractional powers of s from the corrections to
+    // the power law: tanh-sinh quadrature is exact to double precision for those.
+    const double h0 = math::fmax(ua, u_half);
+    if (ub > h0) {
+      total.add_log(log_power_mass(h0, ub));
+      const double kappa = alpha_ - 1.0 + tail_exponent();
+      const double s_min = finite_b ? math::exp(-kappa * (ub - h0)) : 0.0;
+      const double log_kappa = math::log(kappa);
+      auto h_form = [&](double s) {
+        const double log_s = math::log(s);
+        const double u = h0 - log_s / kappa;
+        const double l = survival_branch(u, clamped);
+        return one_minus_alpha * u - log_zeta_ + math::log(-math::expm1(l)) - log_kappa - log_s;
+      };
+      total.value -= integrate_tanh_sinh(h_form, s_min, 1.0, S, tanh_sinh_tol);
+    }
+    // Endpoint terms and Bernoulli corrections: + f(a)/2 - C(a) + f(b)/2 + C(b).
+    add_endpoint(piece.a, clamped, -1.0, total);
+    if (finite_b) add_endpoint(piece.b, clamped, +1.0, total);
+  }
+
+  // f(x)/2 + side * sum_j B_2j/(2j)! f^(2j-1)(x), derivatives from a jet of log f.
+  KOKKOS_INLINE_FUNCTION void add_endpoint(double x, bool clamped, double side,
+                                           ScaledSum& total) const {
+    const Jet<em_jet_order> log_p =
+        add_constant((-alpha_) * jet_log_of_variable<em_jet_order>(x), -log_zeta_);
+    Jet<em_jet_order> log_f = log_p + s_.log_survival(log_p, clamped);
+    const double log_fx = log_f.c[0];
+    log_f.c[0] = 0.0;
+    const Jet<em_jet_order> relative = exp(log_f);  // Taylor coefficients of f / f(x)
+    double correction = 0.5;
+    for (int j = 1; j <= em_corrections; ++j) {
+      correction += side * bernoulli_over_index(j) * relative.c[2 * j - 1];
+    }
+    total.value += correction * math::exp(log_fx - total.scale);
+  }
+
+  // Adaptive 10-point Gauss-Legendre of exp(log_integrand(x) - S) over [x0, x1]: a panel is
+  // accepted when its two halves agree with it to tol * (share of the range); the halves'
+  // sum is kept, whose error is far below that difference for smooth integrands.
+  template <class LogIntegrand>
+  KOKKOS_INLINE_FUNCTION static double integrate(const LogIntegrand& log_integrand, double x0,
+                                                 double x1, double S, double tol) {
+    if (!(x1 > x0)) return 0.0;
+    auto panel = [&](double lo, double hi) {
+      const double half = 0.5 * (hi - lo), mid = 0.5 * (hi + lo);
+      double sum = 0.0;
+      for (int i = 0; i < gauss_legendre_half; ++i) {
+        const double dx = half * gauss_legendre_node(i);
+        sum += gauss_legendre_weight(i) *
+               (math::exp(log_integrand(mid - dx) - S) + math::exp(log_integrand(mid + dx) - S));
+      }
+      return sum * half;
+    };
+    constexpr int max_stack = 48;
+    constexpr int max_panels = 400;
+    double lo_stack[max_stack], hi_stack[max_stack], q_stack[max_stack];
+    lo_stack[0] = x0;
+    hi_stack[0] = x1;
+    q_stack[0] = panel(x0, x1);
+    int top = 1, panels = 1;
+    double result = 0.0;
+    const double width = x1 - x0;
+    while (top > 0) {
+      --top;
+      const double lo = lo_stack[top], hi = hi_stack[top], q = q_stack[top];
+      const double mid = 0.5 * (lo + hi);
+      const double q_left = panel(lo, mid), q_right = panel(mid, hi);
+      panels += 2;
+      if (math::fabs(q_left + q_right - q) <= tol * (hi - lo) / width || top + 2 > max_stack ||
+          panels >= max_panels) {
+        result += q_left + q_right;
+      } else {
+        lo_stack[top] = mid;
+        hi_stack[top] = hi;
+        q_stack[top] = q_right;
+        lo_stack[top + 1] = lo;
+        hi_stack[top + 1] = mid;
+        q_stack[top + 1] = q_left;
+        top += 2;
+      }
+    }
+    return result;
+  }
+
+  // Tanh-sinh quadrature of exp(log_integrand(x) - S) over [x0, x1]: x = mid + half *
+  // tanh(pi/2 sinh t), trapezoid in t with step h halved per level (nodes are reused, from
+  // the table in tanh_sinh.hpp) until two levels agree to tol; the error then is of the
+  // order of that difference squared. Algebraic endpoint singularities do not slow it down.
+  template <class LogIntegrand>
+  KOKKOS_INLINE_FUNCTION static double integrate_tanh_sinh(const LogIntegrand& log_integrand,
+                                                           double x0, double x1, double S,
+                                                           double tol) {
+    if (!(x1 > x0)) return 0.0;
+    const double width = x1 - x0;
+    auto pair = [&](int j) {  // nodes at +t and -t
+      const double near = width * tanh_sinh_near(j);
+      const double w = width * tanh_sinh_weight(j);
+      double sum = 0.0;
+      if (x1 - near < x1) sum += math::exp(log_integrand(x1 - near) - S);
+      if (x0 + near > x0) sum += math::exp(log_integrand(x0 + near) - S);
+      return w * sum;
+    };
+    int stride = tanh_sinh_steps_per_unit / 2;  // h = 1/2
+    double sum = width * tanh_sinh_weight(0) * math::exp(log_integrand(0.5 * (x0 + x1)) - S);
+    for (int j = stride; j <= tanh_sinh_last; j += stride) sum += pair(j);
+    double estimate = sum * stride / tanh_sinh_steps_per_unit;
+    while (stride > 1) {
+      stride /= 2;
+      for (int j = stride; j <= tanh_sinh_last; j += 2 * stride) sum += pair(j);
+      const double refined = sum * stride / tanh_sinh_steps_per_unit;
+      const double change = math::fabs(refined - estimate);
+      estimate = refined;
+      if (change <= tol) break;
+    }
+    return estimate;
+  }
+};
+
+// Capacity cutoff M = floor(c_N N^gamma) (MODEL.md 2); inf for N = inf.
+KOKKOS_INLINE_FUNCTION double capacity_cutoff(double N, double gamma, double capacity_scale) {
+  if (math::isinf(N)) return math::infinity;
+  return math::floor(capacity_scale * math::pow(N, gamma));
+}
+
+// log dL for a given M, D, tau; log_zeta = log zeta(alpha).
+KOKKOS_INLINE_FUNCTION double log_reducible_loss(double alpha, double beta, double log_zeta,
+                                                 double M, double D, double tau,
+                                                 double learning_rate) {
+  if (M < 1.0) return 0.0;  // no mode representable: dL = 1
+  const bool D_inf = math::isinf(D), tau_inf = math::isinf(tau);
+  if (D_inf && tau_inf) {  // every representable mode learned: dL = zeta(alpha, M+1)/zeta(alpha)
+    return math::isinf(M) ? -math::infinity : log_hurwitz_zeta(alpha, M + 1.0) - log_zeta;
+  }
+  Survival s;
+  s.log_c = math::log(learning_rate);
+  s.beta_minus_1 = beta - 1.0;
+  s.D = D;
+  s.tau = tau;
+  if (D_inf) {
+    s.regime = Regime::time_only;
+  } else if (tau_inf) {
+    s.regime = Regime::data_only;
+  } else {
+    // s = tau mod D exactly; e = (tau - s) / D is then an exact integer quotient.
+    s.regime = Regime::general;
+    s.partial = math::fmod(tau, D);
+    s.epochs = math::floor((tau - s.partial) / D + 0.5);
+    s.rest = D - s.partial;
+  }
+  return ExactSum(alpha, log_zeta, s).log_value(M);
+}
+
+}  // namespace detail
+
+// log zeta(alpha) for alpha > 1.
+KOKKOS_INLINE_FUNCTION double log_zeta(double alpha) { return log_hurwitz_zeta(alpha, 1.0); }
+
+KOKKOS_INLINE_FUNCTION double capacity_cutoff(const ModelPoint& p) {
+  return detail::capacity_cutoff(p.N, p.gamma, p.capacity_scale);
+}
+
+// Natural log of dL(N, D, tau) (MODEL.md 3); -inf only when dL = 0 exactly (N = D = tau = inf).
+KOKKOS_INLINE_FUNCTION double log_reducible_loss(const ModelPoint& p) {
+  return detail::log_reducible_loss(p.alpha, p.beta, log_zeta(p.alpha), capacity_cutoff(p), p.D,
+                                    p.tau, p.learning_rate);
+}
+
+// dL with eps_N = dL(N, inf, inf), eps_D = dL(inf, D, inf), eps_tau = dL(inf, inf, tau) and
+// the bottleneck, the largest of the three (MODEL.md 5, "Joint").
+KOKKOS_INLINE_FUNCTION LossResult evaluate_point(const ModelPoint& p) {
+  const double lz = log_zeta(p.alpha);
+  const double M = capacity_cutoff(p);
+  const double inf = math::infinity;
+  LossResult r;
+  r.log_dL = detail::log_reducible_loss(p.alpha, p.beta, lz, M, p.D, p.tau, p.learning_rate);
+  r.log_eps_N = detail::log_reducible_loss(p.alpha, p.beta, lz, M, inf, inf, p.learning_rate);
+  r.log_eps_D = detail::log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, inf, p.learning_rate);
+  r.log_eps_tau = detail::log_reducible_loss(p.alpha, p.beta, lz, inf, inf, p.tau, p.learning_rate);
+  r.dL = math::exp(r.log_dL);
+  r.eps_N = math::exp(r.log_eps_N);
+  r.eps_D = math::exp(r.log_eps_D);
+  r.eps_tau = math::exp(r.log_eps_tau);
+  r.loss = p.irreducible + r.dL;
+  double best = -inf;
+  r.bottleneck = static_cast<int>(Bottleneck::none);
+  const double logs[3] = {r.log_eps_N, r.log_eps_D, r.log_eps_tau};
+  for (int i = 0; i < 3; ++i) {
+    if (logs[i] > best) {
+      best = logs[i];
+      r.bottleneck = i;
+    }
+  }
+  return r;
+}
+
+}  // namespace modesweep::model

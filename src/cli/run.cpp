@@ -1,0 +1,76 @@
+#include "modesweep/cli/run.hpp"
+
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "modesweep/cli/eval_command.hpp"
+#include "modesweep/cli/info_command.hpp"
+#include "modesweep/cli/predict_command.hpp"
+#include "modesweep/cli/usage_error.hpp"
+#include "modesweep/io/points_csv.hpp"
+#include "modesweep/version.hpp"
+
+namespace modesweep::cli {
+namespace {
+
+// Scripts read the first stderr line: keep every error on one.
+void print_error(std::ostream& err, std::string message) {
+  for (char& ch : message) {
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  }
+  while (!message.empty() && message.back() == ' ') message.pop_back();
+  err << "error: " << message << '\n';
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app(
+      "modesweep: the exact expected loss of the Zipf mode-learning model and the scaling laws "
+      "it is claimed to follow (see MODEL.md).",
+      "modesweep");
+  app.footer(std::string("modesweep ") + modesweep::version +
+             "; run 'modesweep <command> "
+             "--help' for a command's options.");
+  // At most one command. "None" is reported after parsing, so that an unknown argument is
+  // named in the error rather than hidden behind "a subcommand is required".
+  app.require_subcommand(0, 1);
+  EvalCommand eval(app);
+  PredictCommand predict(app);
+  InfoCommand info(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help arrives as a "successful" ParseError; CLI11 prints it. Every real parse error
+    // exits 2 (CLI11's own codes vary by error kind).
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+      return app.exit(e, out, err);
+    }
+    print_error(err, e.what());
+    return exit_bad_input;
+  }
+
+  try {
+    if (eval.selected()) return eval.run(out);
+    if (predict.selected()) return predict.run(out);
+    if (info.selected()) return info.run(out);
+    print_error(err, "no command given: use eval, predict or info");
+    return exit_bad_input;
+  } catch (const UsageError& e) {
+    print_error(err, e.what());
+    return exit_bad_input;
+  } catch (const io::PointsCsvError& e) {
+    print_error(err, e.what());
+    return exit_bad_input;
+  } catch (const std::exception& e) {
+    print_error(err, e.what());
+    return exit_failure;
+  }
+}
+
+int run(int argc, const char* const* argv) { return run(argc, argv, std::cout, std::cerr); }
+
+}  // namespace modesweep::cli

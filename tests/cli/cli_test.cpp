@@ -1,0 +1,273 @@
+// Runs the real `modesweep` binary: exit codes, one-line errors, --help, JSON and CSV output.
+// MODESWEEP_BINARY and MODESWEEP_PYTHON come from tests/CMakeLists.txt.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct CommandResult {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string temp_path(const std::string& name) {
+  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+  return testing::TempDir() + "modesweep_cli_" + info->name() + "_" + name;
+}
+
+// Runs `sh -c '<command>'` with stdout and stderr captured separately.
+CommandResult shell(const std::string& command) {
+  const std::string out = temp_path("stdout");
+  const std::string err = temp_path("stderr");
+  const std::string full = command + " >'" + out + "' 2>'" + err + "' </dev/null";
+  const int raw = std::system(full.c_str());
+  CommandResult run;
+  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  run.out = read_file(out);
+  run.err = read_file(err);
+  std::remove(out.c_str());
+  std::remove(err.c_str());
+  return run;
+}
+
+CommandResult modesweep(const std::string& args) {
+  return shell(std::string("'") + MODESWEEP_BINARY + "' " + args);
+}
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = temp_path(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> result;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) result.push_back(line);
+  return result;
+}
+
+std::vector<std::string> split(const std::string& line, char sep) {
+  std::vector<std::string> fields;
+  std::istringstream in(line);
+  for (std::string field; std::getline(in, field, sep);) fields.push_back(field);
+  return fields;
+}
+
+// Bad input: status 2, nothing on stdout, exactly one line on stderr, starting "error: ".
+void expect_bad_input(const CommandResult& run, const std::vector<std::string>& mentions) {
+  EXPECT_EQ(run.status, 2) << run.err;
+  EXPECT_EQ(run.out, "");
+  const auto err_lines = lines(run.err);
+  ASSERT_EQ(err_lines.size(), 1u) << run.err;
+  EXPECT_EQ(err_lines[0].rfind("error: ", 0), 0u) << run.err;
+  for (const std::string& mention : mentions) {
+    EXPECT_NE(run.err.find(mention), std::string::npos)
+        << "'" << mention << "' not in: " << run.err;
+  }
+}
+
+const std::string point_args = "--alpha 2 --beta 1 --gamma 1 --N 1e6 --D 1e9 --tau 1e7";
+
+TEST(CliBadInput, AlphaOutOfRange) {
+  const CommandResult run =
+      modesweep("eval --alpha 0.5 --beta 1 --gamma 1 --N 1e6 --D 1e9 --tau 1e7");
+  expect_bad_input(run, {});
+  EXPECT_EQ(run.err, "error: --alpha = 0.5 is out of range: must be in (1, 10]\n");
+}
+
+TEST(CliBadInput, AlphaAtOne) {
+  expect_bad_input(modesweep("eval --alpha 1 --beta 1 --gamma 1 --N 1 --D 1 --tau 1"),
+                   {"--alpha = 1 ", "(1, 10]"});
+}
+
+TEST(CliBadInput, NegativeN) {
+  expect_bad_input(modesweep("eval --alpha 2 --beta 1 --gamma 1 --N -5 --D 1 --tau 1"),
+                   {"--N = -5", "[1, 1e24] or inf"});
+  expect_bad_input(modesweep("eval --alpha 2 --beta 1 --gamma 1 --N=-5 --D 1 --tau 1"),
+                   {"--N = -5", "[1, 1e24] or inf"});
+}
+
+TEST(CliBadInput, UnparsableNumber) {
+  expect_bad_input(modesweep("eval --alpha 2 --beta 1 --gamma 1 --N 1 --D abc --tau 1"),
+                   {"--D", "'abc' is not a number", "1e24 or inf"});
+}
+
+TEST(CliBadInput, OptionalConstantsOutOfRange) {
+  expect_bad_input(modesweep("eval " + point_args + " --learning-rate 2"),
+                   {"--learning-rate = 2", "(0, 1]"});
+  expect_bad_input(modesweep("eval " + point_args + " --capacity-scale 0"),
+                   {"--capacity-scale = 0", "(0, 1e3]"});
+  expect_bad_input(modesweep("eval " + point_args + " --irreducible -1"),
+                   {"--irreducible = -1", ">= 0"});
+}
+
+TEST(CliBadInput, UnknownOption) {
+  expect_bad_input(modesweep("eval " + point_args + " --kappa 6"), {"--kappa"});
+  expect_bad_input(modesweep("--frobnicate"), {"--frobnicate"});
+}
+
+TEST(CliBadInput, MissingOptionsAndCommand) {
+  expect_bad_input(modesweep("eval --alpha 2 --beta 1 --gamma 1 --N 1 --D 1"), {"--tau"});
+  expect_bad_input(modesweep("predict --alpha 2 --beta 1"), {"--gamma"});
+  expect_bad_input(modesweep(""), {"no command given"});
+  expect_bad_input(modesweep("frobnicate"), {"frobnicate"});
+  expect_bad_input(modesweep("eval info"), {"info"});
+  expect_bad_input(modesweep("eval --alpha"), {"--alpha"});
+}
+
+TEST(CliBadInput, PointsExcludesSinglePointOptions) {
+  const std::string csv = write_temp("p.csv", "alpha,beta,gamma,N,D,tau\n2,1,1,1,1,1\n");
+  expect_bad_input(modesweep("eval --points '" + csv + "' --alpha 2"), {"--points", "--alpha"});
+  expect_bad_input(modesweep("eval --points '" + csv + "' --json"), {"--points", "--json"});
+  std::remove(csv.c_str());
+}
+
+TEST(CliBadInput, PointsFileMissingColumn) {
+  const std::string csv = write_temp("p.csv", "alpha,beta,gamma,N,D\n2,1,1,1,1\n");
+  expect_bad_input(modesweep("eval --points '" + csv + "'"),
+                   {csv, "line 1", "missing required column 'tau'"});
+  std::remove(csv.c_str());
+}
+
+TEST(CliBadInput, PointsFileBadRows) {
+  const std::string csv =
+      write_temp("p.csv", "alpha,beta,gamma,N,D,tau\n2,1,1,1,1,1\n2,1,1,1,zz,1\n");
+  expect_bad_input(modesweep("eval --points '" + csv + "'"),
+                   {csv, "row 2 (line 3)", "column 'D'", "'zz' is not a number"});
+  const std::string out_of_range = write_temp("q.csv", "alpha,beta,gamma,N,D,tau\n0.5,1,1,1,1,1\n");
+  expect_bad_input(modesweep("eval --points '" + out_of_range + "'"),
+                   {"row 1 (line 2)", "alpha = 0.5 is out of range: must be in (1, 10]"});
+  const std::string short_row = write_temp("r.csv", "alpha,beta,gamma,N,D,tau\n2,1,1\n");
+  expect_bad_input(modesweep("eval --points '" + short_row + "'"),
+                   {"row 1 (line 2)", "expected 6 fields"});
+  expect_bad_input(modesweep("eval --points /nonexistent/p.csv"), {"/nonexistent/p.csv"});
+  std::remove(csv.c_str());
+  std::remove(out_of_range.c_str());
+  std::remove(short_row.c_str());
+}
+
+TEST(CliHelp, EveryCommandHasHelp) {
+  for (const std::string args : {"--help", "eval --help", "predict --help", "info --help", "-h"}) {
+    const CommandResult run = modesweep(args);
+    EXPECT_EQ(run.status, 0) << args;
+    EXPECT_NE(run.out.find("Usage"), std::string::npos) << args << ": " << run.out;
+    EXPECT_EQ(run.err, "") << args;
+  }
+  EXPECT_NE(modesweep("--help").out.find("eval"), std::string::npos);
+  EXPECT_NE(modesweep("eval --help").out.find("--points"), std::string::npos);
+}
+
+TEST(CliInfo, ReportsVersionsAndParallelHdf5) {
+  const CommandResult run = modesweep("info");
+  EXPECT_EQ(run.status, 0) << run.err;
+  for (const char* mention :
+       {"modesweep", "commit", "Kokkos", "Serial", "MPI", "HDF5", "parallel: yes"}) {
+    EXPECT_NE(run.out.find(mention), std::string::npos) << mention << " not in:\n" << run.out;
+  }
+}
+
+TEST(CliPredict, TableAndJson) {
+  const CommandResult table = modesweep("predict --alpha 2 --beta 1 --gamma 1");
+  EXPECT_EQ(table.status, 0) << table.err;
+  EXPECT_NE(table.out.find("a_N"), std::string::npos);
+  const CommandResult json = modesweep("predict --alpha 3 --beta 2 --gamma 0.5 --json");
+  EXPECT_EQ(json.status, 0) << json.err;
+  const std::string path = write_temp("predict.json", json.out);
+  const CommandResult check =
+      shell(std::string(MODESWEEP_PYTHON) +
+            " -c 'import json,sys; d=json.load(open(sys.argv[1]));"
+            " assert abs(d[\"converged\"][\"N_opt_exponent\"] - 0.4) < 1e-15;"
+            " assert abs(d[\"fresh_data\"][\"dL_opt_exponent\"] + 0.25) < 1e-15;"
+            " [d[k] for k in (\"a_N\",\"a_D\",\"a_tau\",\"c_alpha\",\"time_constant\","
+            "\"capacity_constant\")]' '" +
+            path + "'");
+  EXPECT_EQ(check.status, 0) << check.err << json.out;
+  std::remove(path.c_str());
+}
+
+// The checks below need the exact evaluator (model/exact_loss.hpp).
+
+TEST(CliEval, TableNamesEveryQuantity) {
+  const CommandResult run = modesweep("eval " + point_args);
+  EXPECT_EQ(run.status, 0) << run.err;
+  for (const char* mention : {"loss", "dL", "eps_N", "eps_D", "eps_tau", "bottleneck", "theory"}) {
+    EXPECT_NE(run.out.find(mention), std::string::npos) << mention << " not in:\n" << run.out;
+  }
+}
+
+TEST(CliEval, UnderflowingLossIsPrintedFromItsLog) {
+  // M = 1e240, alpha = 10: dL ~ 1e-2160, far below the double range.
+  const CommandResult run =
+      modesweep("eval --alpha 10 --beta 1 --gamma 10 --N 1e24 --D inf --tau inf");
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_NE(run.out.find("e-216"), std::string::npos) << run.out;
+}
+
+TEST(CliEval, JsonHasTheKeysAndParses) {
+  const CommandResult run =
+      modesweep("eval --alpha 2 --beta 1 --gamma 1 --N inf --D 1e9 --tau 1e7 --json");
+  ASSERT_EQ(run.status, 0) << run.err;
+  const std::string path = write_temp("eval.json", run.out);
+  const CommandResult check =
+      shell(std::string(MODESWEEP_PYTHON) +
+            " -c 'import json,sys; d=json.load(open(sys.argv[1]));"
+            " keys=\"loss dL eps_N eps_D eps_tau bottleneck log_dL log_eps_N log_eps_D log_eps_tau"
+            " alpha beta gamma N D tau learning_rate capacity_scale irreducible theory\".split();"
+            " missing=[k for k in keys if k not in d]; assert not missing, missing;"
+            " assert d[\"N\"] == \"inf\", d[\"N\"]; assert d[\"eps_N\"] == 0;"
+            " assert d[\"bottleneck\"] in (\"capacity\",\"data\",\"time\",\"none\")' '" +
+            path + "'");
+  EXPECT_EQ(check.status, 0) << check.err << run.out;
+  std::remove(path.c_str());
+}
+
+TEST(CliEval, PointsWritesOneRowPerPointWithSeventeenDigits) {
+  const std::string csv = write_temp(
+      "p.csv",
+      "tau,D,N,gamma,beta,alpha\n1e7,1e9,1e6,1,1,2\ninf,1e5,inf,1,1,1.5\n100,1e24,1e3,0.5,2,3\n");
+  const CommandResult run = modesweep("eval --points '" + csv + "'");
+  std::remove(csv.c_str());
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  const auto rows = lines(run.out);
+  ASSERT_EQ(rows.size(), 4u) << run.out;
+  EXPECT_EQ(rows[0],
+            "alpha,beta,gamma,N,D,tau,learning_rate,capacity_scale,irreducible,dL,eps_N,eps_D,"
+            "eps_tau,bottleneck");
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const auto fields = split(rows[i], ',');
+    ASSERT_EQ(fields.size(), 14u) << rows[i];
+    EXPECT_EQ(fields[6], "0.10000000000000001");  // default learning_rate at 17 digits
+    for (std::size_t f = 0; f < 13; ++f) {
+      // Each number is exactly its own "%.17g" form.
+      const double value = std::strtod(fields[f].c_str(), nullptr);
+      char text[64];
+      std::snprintf(text, sizeof text, "%.17g", value);
+      EXPECT_EQ(fields[f], text) << rows[i];
+    }
+  }
+  EXPECT_EQ(split(rows[2], ',')[3], "inf");
+
+  // The same point through the single-point JSON path gives the same dL digits.
+  const CommandResult json = modesweep("eval " + point_args + " --json");
+  const std::string dL = split(rows[1], ',')[9];
+  EXPECT_NE(json.out.find("\"dL\": " + dL + ",\n"), std::string::npos) << dL << "\n" << json.out;
+}
+
+}  // namespace
