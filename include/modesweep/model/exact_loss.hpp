@@ -29,6 +29,7 @@
 
 #include <Kokkos_Core.hpp>
 
+#include "modesweep/model/gauss_laguerre.hpp"
 #include "modesweep/model/gauss_legendre.hpp"
 #include "modesweep/model/hurwitz_zeta.hpp"
 #include "modesweep/model/jet.hpp"
@@ -46,6 +47,7 @@ inline constexpr double rate_max = 1.0;                  // lambda_max above
 inline constexpr double head_drop_efolds = 80.0;
 inline constexpr double quadrature_rtol = 1e-12;
 inline constexpr double tanh_sinh_tol = 1e-12;
+inline constexpr double laguerre_tol = 1e-11;
 
 // B_2j / (2j), j = 1..8: the Euler-Maclaurin weights once f^(2j-1) = (2j-1)! F_(2j-1) f.
 KOKKOS_INLINE_FUNCTION double bernoulli_over_index(int j) {
@@ -77,13 +79,22 @@ struct Survival {
     return log_c + beta_minus_1 * log_p >= -1e-15;
   }
 
+  // log a = log c + (beta - 1) log p on the unclamped branch, kept below -1e-15 so that a
+  // different rounding of log p near the kink cannot push a past 1.
+  template <int N>
+  KOKKOS_INLINE_FUNCTION Jet<N> log_rate(const Jet<N>& log_p) const {
+    Jet<N> log_a = add_constant(beta_minus_1 * log_p, log_c);
+    log_a.c[0] = math::fmin(log_a.c[0], -1e-15);
+    return log_a;
+  }
+
   template <int N>
   KOKKOS_INLINE_FUNCTION Jet<N> log_survival(const Jet<N>& log_p, bool is_clamped) const {
     const Jet<N> p = exp(log_p);
     if (regime == Regime::data_only) return D * log1p(-p);
     if (regime == Regime::time_only) {
       if (is_clamped) return tau * log1p(-p);
-      return tau * log1p(-exp(add_constant(beta_minus_1 * log_p, log_c) + log_p));
+      return tau * log1p(-exp(log_rate(log_p) + log_p));
     }
     // general: W_n = p (1 - r^n) is the chance that one position teaches mode k over n passes.
     Jet<N> w_more, w_fewer;  // n = e + 1 and n = e
@@ -91,7 +102,7 @@ struct Survival {
       w_more = p;
       w_fewer = epochs > 0.0 ? p : Jet<N>::constant(0.0);
     } else {
-      const Jet<N> log_r = log1p(-exp(add_constant(beta_minus_1 * log_p, log_c)));
+      const Jet<N> log_r = log1p(-exp(log_rate(log_p)));
       w_more = -(p * expm1((epochs + 1.0) * log_r));
       w_fewer = epochs > 0.0 ? -(p * expm1(epochs * log_r)) : Jet<N>::constant(0.0);
     }
@@ -354,22 +365,31 @@ class ExactSum {
       total.value += integrate(g_form, g_lo, g_hi, S, quadrature_rtol);
     }
     // Where E[q] >= 1/2: the power mass minus the learned part, which decays like
-    // exp(-kappa u), kappa = alpha - 1 + nu_tail. In s = exp(-kappa (u - h0)) on (0, 1] its
-    // integrand tends to a constant, with fractional powers of s from the corrections to
-    // the power law: tanh-sinh quadrature is exact to double precision for those.
+    // exp(-kappa u), kappa = alpha - 1 + nu_tail. Times exp(kappa u) the learned part is a
+    // sum of decaying exponentials (1 - e^-y = y - y^2/2 + ..., y ~ k^-nu), which
+    // Gauss-Laguerre in kappa (u - h0) integrates to double precision with 32 nodes; the
+    // 20-node rule checks it. Where they disagree (mixed regimes), tanh-sinh in
+    // s = exp(-kappa (u - h0)) on (0, 1] takes over: its integrand tends to a constant with
+    // fractional powers of s, which tanh-sinh integrates without loss.
     const double h0 = math::fmax(ua, u_half);
     if (ub > h0) {
       total.add_log(log_power_mass(h0, ub));
       const double kappa = alpha_ - 1.0 + tail_exponent();
-      const double s_min = finite_b ? math::exp(-kappa * (ub - h0)) : 0.0;
-      const double log_kappa = math::log(kappa);
-      auto h_form = [&](double s) {
-        const double log_s = math::log(s);
-        const double u = h0 - log_s / kappa;
+      auto learned_form = [&](double u) {
         const double l = survival_branch(u, clamped);
-        return one_minus_alpha * u - log_zeta_ + math::log(-math::expm1(l)) - log_kappa - log_s;
+        return one_minus_alpha * u - log_zeta_ + math::log(-math::expm1(l));
       };
-      total.value -= integrate_tanh_sinh(h_form, s_min, 1.0, S, tanh_sinh_tol);
+      double learned;
+      if (!integrate_exponential_tail(learned_form, h0, ub, kappa, S, learned)) {
+        const double s_min = finite_b ? math::exp(-kappa * (ub - h0)) : 0.0;
+        const double log_kappa = math::log(kappa);
+        auto in_s = [&](double s) {
+          const double log_s = math::log(s);
+          return learned_form(h0 - log_s / kappa) - log_kappa - log_s;
+        };
+        learned = integrate_tanh_sinh(in_s, s_min, 1.0, S, tanh_sinh_tol);
+      }
+      total.value -= learned;
     }
     // Endpoint terms and Bernoulli corrections: + f(a)/2 - C(a) + f(b)/2 + C(b).
     add_endpoint(piece.a, clamped, -1.0, total);
@@ -438,6 +458,41 @@ class ExactSum {
       }
     }
     return result;
+  }
+
+  // int_{u0}^{u1} exp(log_integrand(u) - S) du for an integrand decaying like
+  // exp(-kappa u): Gauss-Laguerre in t = kappa (u - u0), the part beyond a finite u1
+  // subtracted the same way. Returns false when the 20- and 32-node rules disagree by more
+  // than laguerre_tol (then the integrand is not a sum of decaying exponentials).
+  template <class LogIntegrand>
+  KOKKOS_INLINE_FUNCTION static bool integrate_exponential_tail(const LogIntegrand& log_integrand,
+                                                                double u0, double u1, double kappa,
+                                                                double S, double& result) {
+    const double log_kappa = math::log(kappa);
+    auto rules = [&](double from, double& coarse, double& fine) {
+      coarse = 0.0;
+      fine = 0.0;
+      for (int i = 0; i < gauss_laguerre_20_size; ++i) {
+        const double t = gauss_laguerre_20_node(i);
+        coarse += math::exp(log_integrand(from + t / kappa) - S + gauss_laguerre_20_log_weight(i) -
+                            log_kappa);
+      }
+      for (int i = 0; i < gauss_laguerre_32_size; ++i) {
+        const double t = gauss_laguerre_32_node(i);
+        fine += math::exp(log_integrand(from + t / kappa) - S + gauss_laguerre_32_log_weight(i) -
+                          log_kappa);
+      }
+    };
+    double coarse, fine;
+    rules(u0, coarse, fine);
+    if (!(math::fabs(fine - coarse) <= laguerre_tol)) return false;
+    result = fine;
+    if (!math::isinf(u1)) {
+      rules(u1, coarse, fine);
+      if (!(math::fabs(fine - coarse) <= laguerre_tol)) return false;
+      result -= fine;
+    }
+    return true;
   }
 
   // Tanh-sinh quadrature of exp(log_integrand(x) - S) over [x0, x1]: x = mid + half *

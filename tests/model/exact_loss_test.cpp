@@ -1,0 +1,404 @@
+// The exact evaluator (MODEL.md section 3) against independent references:
+//  - a long-double direct sum over every mode where M and the transition are small;
+//  - Boost's zeta and plain sums for the Hurwitz zeta function;
+//  - the mpmath reference (tests/reference/mp_reference.py) at scales up to 1e24;
+//  - the theory's asymptotic laws (MODEL.md section 5) deep in the scaling regime;
+//  - the limits of section 3, which must agree with the general path.
+#include <gtest/gtest.h>
+
+#include <Kokkos_Core.hpp>
+#include <boost/math/special_functions/zeta.hpp>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "modesweep/model/batch.hpp"
+#include "modesweep/model/exact_loss.hpp"
+#include "modesweep/model/theory.hpp"
+
+namespace {
+
+using modesweep::model::ModelPoint;
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+// Relative difference of two positive numbers given by their natural logs.
+double relative_error_from_logs(double log_a, double log_b) {
+  if (std::isinf(log_a) && std::isinf(log_b) && log_a == log_b) return 0.0;
+  return std::fabs(std::expm1(log_a - log_b));
+}
+
+// sum_{k>=a} k^(-s) for integer a, in long double: direct to a + 2e5, then the integral
+// and the first Euler-Maclaurin terms (remainder ~ s^4 / (720 b^4) < 1e-20 there).
+long double hurwitz_tail_direct(long double s, long double a) {
+  long double sum = 0.0L;
+  const long double b = a + 200000.0L;
+  for (long double k = b - 1.0L; k >= a; k -= 1.0L) sum += std::pow(k, -s);
+  sum += std::pow(b, 1.0L - s) / (s - 1.0L) + 0.5L * std::pow(b, -s) +
+         s * std::pow(b, -s - 1.0L) / 12.0L;
+  return sum;
+}
+
+// Direct sum of MODEL.md section 3 over every k <= M, in long double.
+long double direct_dL(const ModelPoint& p) {
+  const long double alpha = p.alpha, beta = p.beta, c = p.learning_rate;
+  const long double zeta = boost::math::zeta(alpha);
+  const long double M = std::floor(static_cast<long double>(p.capacity_scale) *
+                                   std::pow(static_cast<long double>(p.N), (long double)p.gamma));
+  const bool D_inf = std::isinf(p.D), tau_inf = std::isinf(p.tau);
+  long double e = 0.0L, s = 0.0L;
+  if (!D_inf && !tau_inf) {
+    e = std::floor(static_cast<long double>(p.tau) / p.D);
+    s = p.tau - e * p.D;
+  }
+  long double sum = 0.0L;
+  for (long double k = M; k >= 1.0L; k -= 1.0L) {
+    const long double pk = std::pow(k, -alpha) / zeta;
+    const long double a = std::min(1.0L, c * std::pow(pk, beta - 1.0L));
+    const long double r = 1.0L - a;
+    long double q;
+    if (D_inf && tau_inf) {
+      q = 0.0L;
+    } else if (D_inf) {
+      q = std::pow(1.0L - pk * a, (long double)p.tau);
+    } else if (tau_inf) {
+      q = std::pow(1.0L - pk, (long double)p.D);
+    } else {
+      q = std::pow(1.0L - pk * (1.0L - std::pow(r, e + 1.0L)), s) *
+          std::pow(1.0L - pk * (1.0L - std::pow(r, e)), p.D - s);
+    }
+    sum += pk * q;
+  }
+  return sum + hurwitz_tail_direct(alpha, M + 1.0L) / zeta;
+}
+
+// Prints the measured accuracy, so that test logs record it, and stores it in the XML.
+void report_worst(const std::string& what, double worst) {
+  std::printf("worst relative error (%s): %.3e\n", what.c_str(), worst);
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3e", worst);
+  ::testing::Test::RecordProperty("worst_relative_error", text);
+}
+
+TEST(HurwitzZeta, RiemannZetaMatchesBoost) {
+  for (double s : {1.0 + 1e-9, 1.0001, 1.01, 1.3, 1.5, 2.0, 3.7, 6.0, 10.0}) {
+    const double expected = std::log(boost::math::zeta(static_cast<long double>(s)));
+    EXPECT_NEAR(modesweep::model::log_zeta(s), expected, 1e-14 * std::max(1.0, std::fabs(expected)))
+        << "s = " << s;
+  }
+}
+
+TEST(HurwitzZeta, TailMatchesDirectSum) {
+  for (double s : {1.05, 1.5, 2.0, 4.0, 10.0}) {
+    for (double a : {1.0, 2.0, 7.0, 23.0, 24.0, 25.0, 1000.0, 123457.0}) {
+      const double expected = static_cast<double>(std::log(hurwitz_tail_direct(s, a)));
+      EXPECT_LT(relative_error_from_logs(modesweep::model::log_hurwitz_zeta(s, a), expected), 1e-13)
+          << "s = " << s << ", a = " << a;
+    }
+  }
+}
+
+TEST(HurwitzZeta, LargeArgumentMatchesAsymptoticSeries) {
+  // zeta(s, a) = a^(1-s)/(s-1) (1 + (s-1)/(2a) + s(s-1)/(12 a^2) + O(a^-4)).
+  for (double s : {1.001, 2.0, 10.0}) {
+    for (double a : {1e8, 1e20, 1e100, 1e240}) {
+      const double expected = (1.0 - s) * std::log(a) - std::log(s - 1.0) +
+                              std::log1p((s - 1.0) / (2.0 * a) + s * (s - 1.0) / (12.0 * a * a));
+      EXPECT_LT(relative_error_from_logs(modesweep::model::log_hurwitz_zeta(s, a), expected), 1e-14);
+    }
+  }
+}
+
+// >= 200 random points where a direct sum is feasible, every regime of section 3.
+TEST(ExactLoss, MatchesLongDoubleDirectSum) {
+  std::mt19937_64 rng(20261123);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  auto log_uniform = [&](double lo, double hi) {
+    return std::floor(std::exp(std::log(lo) + unit(rng) * (std::log(hi) - std::log(lo))));
+  };
+  double worst = 0.0;
+  for (int i = 0; i < 240; ++i) {
+    ModelPoint p;
+    p.alpha = 1.05 + 5.0 * unit(rng) * unit(rng);
+    p.beta = 0.1 + 3.0 * unit(rng);
+    p.gamma = 1.0;
+    p.N = log_uniform(1.0, 3e4);
+    p.D = log_uniform(1.0, 1e5);
+    p.tau = log_uniform(1.0, 1e6);
+    p.learning_rate = 0.02 + 0.98 * unit(rng);
+    switch (i % 6) {
+      case 1: p.D = inf; break;
+      case 2: p.tau = inf; break;
+      case 3: p.tau = p.D * std::floor(1.0 + 10.0 * unit(rng)); break;  // whole epochs
+      case 4: p.tau = std::floor(p.D * unit(rng)) + 1.0; break;          // tau <= D
+      default: break;
+    }
+    const double expected = static_cast<double>(std::log(direct_dL(p)));
+    const double got = modesweep::model::log_reducible_loss(p);
+    const double error = relative_error_from_logs(got, expected);
+    worst = std::max(worst, error);
+    EXPECT_LT(error, 1e-10) << "alpha=" << p.alpha << " beta=" << p.beta << " N=" << p.N
+                            << " D=" << p.D << " tau=" << p.tau << " c=" << p.learning_rate;
+  }
+  report_worst("direct sum, 240 points", worst);
+}
+
+// Reference values from the independent mpmath implementation, up to N, D, tau = 1e24.
+TEST(ExactLoss, MatchesHighPrecisionReferenceAtLargeScales) {
+  std::ifstream in(std::string(MODESWEEP_SOURCE_DIR) + "/tests/reference/large_scale_points.csv");
+  ASSERT_TRUE(in) << "tests/reference/large_scale_points.csv is missing";
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> header;
+  {
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) header.push_back(cell);
+  }
+  int rows = 0;
+  double worst = 0.0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::map<std::string, double> row;
+    std::stringstream ss(line);
+    std::string cell;
+    for (const auto& name : header) {
+      std::getline(ss, cell, ',');
+      row[name] = cell == "inf" ? inf : cell == "-inf" ? -inf : std::stod(cell);
+    }
+    ModelPoint p;
+    p.alpha = row.at("alpha");
+    p.beta = row.at("beta");
+    p.gamma = row.at("gamma");
+    p.N = row.at("N");
+    p.D = row.at("D");
+    p.tau = row.at("tau");
+    p.learning_rate = row.at("learning_rate");
+    p.capacity_scale = row.at("capacity_scale");
+    const auto r = modesweep::model::evaluate_point(p);
+    const std::pair<double, const char*> checks[] = {{r.log_dL, "log_dL"},
+                                                     {r.log_eps_N, "log_eps_N"},
+                                                     {r.log_eps_D, "log_eps_D"},
+                                                     {r.log_eps_tau, "log_eps_tau"}};
+    for (const auto& [got, name] : checks) {
+      const double error = relative_error_from_logs(got, row.at(name));
+      worst = std::max(worst, error);
+      EXPECT_LT(error, 1e-10) << name << " at row " << rows + 1 << ": alpha=" << p.alpha
+                              << " beta=" << p.beta << " gamma=" << p.gamma << " N=" << p.N
+                              << " D=" << p.D << " tau=" << p.tau << " c=" << p.learning_rate
+                              << " cN=" << p.capacity_scale << " got " << got << " want "
+                              << row.at(name);
+    }
+    ++rows;
+  }
+  EXPECT_GE(rows, 200);
+  report_worst("mpmath reference, " + std::to_string(rows) + " points x 4 losses", worst);
+}
+
+// Local exponent -d log eps / d log X by a centred difference over a factor 10.
+template <class Loss>
+double local_exponent(Loss loss, double X) {
+  return -(loss(X * std::sqrt(10.0)) - loss(X / std::sqrt(10.0))) / std::log(10.0);
+}
+
+TEST(ExactLoss, ReproducesTheFourLawsDeepInTheAsymptoticRegime) {
+  using modesweep::model::predict;
+  for (double alpha : {1.5, 2.0, 3.0}) {
+    for (double beta : {1.0, 1.7}) {
+      const double gamma = 0.8, c = 0.1;
+      const auto theory = predict(alpha, beta, gamma, c);
+      ModelPoint p;
+      p.alpha = alpha;
+      p.beta = beta;
+      p.gamma = gamma;
+      p.learning_rate = c;
+      auto with = [&](double N, double D, double tau) {
+        ModelPoint q = p;
+        q.N = N;
+        q.D = D;
+        q.tau = tau;
+        return modesweep::model::log_reducible_loss(q);
+      };
+      const std::string where = "alpha=" + std::to_string(alpha) + " beta=" + std::to_string(beta);
+      // Capacity law: exponent and constant (M^(1-alpha) / ((alpha-1) zeta)).
+      const double N = 1e15;
+      EXPECT_NEAR(local_exponent([&](double x) { return with(x, inf, inf); }, N) / theory.a_N, 1.0,
+                  1e-3) << where;
+      const double M = std::floor(std::pow(N, gamma));
+      EXPECT_NEAR(std::exp(with(N, inf, inf) - ((1.0 - alpha) * std::log(M) +
+                                                theory.log_capacity_constant)),
+                  1.0, 1e-3) << where;
+      // Data law: exponent and constant c_alpha.
+      const double D = 1e22;
+      EXPECT_NEAR(local_exponent([&](double x) { return with(inf, x, inf); }, D) / theory.a_D, 1.0,
+                  1e-3) << where;
+      EXPECT_NEAR(std::exp(with(inf, D, inf) - (theory.log_data_constant - theory.a_D * std::log(D))),
+                  1.0, 1e-3) << where;
+      // Time law: exponent and constant.
+      const double tau = 1e22;
+      EXPECT_NEAR(local_exponent([&](double x) { return with(inf, inf, x); }, tau) / theory.a_tau,
+                  1.0, 1e-3) << where;
+      EXPECT_NEAR(std::exp(with(inf, inf, tau) -
+                           (theory.log_time_constant - theory.a_tau * std::log(tau))),
+                  1.0, 1e-3) << where;
+      // Fourth law, the optimal compute point on the family eps_N ~ eps_D (MODEL.md 5):
+      // in the converged limit dL(N, D = N^(alpha gamma), inf) ~ N^(-a_N), so the joint loss
+      // along C = N D falls with C^(-a_N a_D / (a_N + a_D)).
+      auto joint_along_C = [&](double C) {
+        const double n = std::pow(C, 1.0 / (1.0 + alpha * gamma));
+        return with(n, C / n, inf);
+      };
+      const double frontier = theory.a_N * theory.a_D / (theory.a_N + theory.a_D);
+      EXPECT_NEAR(local_exponent(joint_along_C, 1e30) / frontier, 1.0, 1e-3) << where;
+    }
+  }
+}
+
+TEST(ExactLoss, LimitsAgreeWithTheGeneralPath) {
+  for (double alpha : {1.2, 2.0, 5.0}) {
+    for (double beta : {0.5, 1.0, 2.0}) {
+      ModelPoint p;
+      p.alpha = alpha;
+      p.beta = beta;
+      p.gamma = 1.0;
+      p.N = 1e6;
+      p.learning_rate = 0.5;
+      auto log_dL = [&](double N, double D, double tau) {
+        ModelPoint q = p;
+        q.N = N;
+        q.D = D;
+        q.tau = tau;
+        return modesweep::model::log_reducible_loss(q);
+      };
+      // tau < D: repetition plays no role, the time law (D = inf) holds exactly.
+      EXPECT_LT(relative_error_from_logs(log_dL(1e6, 1e20, 1e5), log_dL(1e6, inf, 1e5)), 1e-12);
+      EXPECT_LT(relative_error_from_logs(log_dL(inf, 1e24, 3e7), log_dL(inf, inf, 3e7)), 1e-12);
+      // Many epochs: r^e -> 0 and E[q] -> (1 - p)^D, the tau = inf law (beta <= 1: r <= 1/2;
+      // for beta > 1 rare modes keep r -> 1 and the limit is not reached).
+      if (beta <= 1.0) {
+        EXPECT_LT(relative_error_from_logs(log_dL(1e6, 1e3, 1e12), log_dL(1e6, 1e3, inf)), 1e-12);
+      }
+      // D = tau = inf: every representable mode learned, dL = zeta(alpha, M+1) / zeta(alpha);
+      // the general path with astronomically many tokens must agree.
+      EXPECT_LT(relative_error_from_logs(log_dL(1e2, 1e24, 1e24), log_dL(1e2, inf, inf)), 1e-12);
+      // N = D = tau = inf: nothing is left.
+      EXPECT_EQ(log_dL(inf, inf, inf), -inf);
+    }
+  }
+}
+
+TEST(ExactLoss, MonotoneInParametersAndTraining) {
+  ModelPoint p;
+  p.alpha = 1.7;
+  p.beta = 0.8;
+  p.gamma = 0.9;
+  p.D = 1e9;
+  double previous = 1.0;
+  for (double tau = 1.0; tau <= 1e24; tau *= 10.0) {
+    p.N = 1e8;
+    p.tau = tau;
+    const double value = modesweep::model::log_reducible_loss(p);
+    EXPECT_LE(value, previous + 1e-14) << "dL must not grow with tau = " << tau;
+    previous = value;
+  }
+  previous = 1.0;
+  for (double N = 1.0; N <= 1e24; N *= 10.0) {
+    p.N = N;
+    p.tau = 1e10;
+    const double value = modesweep::model::log_reducible_loss(p);
+    EXPECT_LE(value, previous + 1e-14) << "dL must not grow with N = " << N;
+    previous = value;
+  }
+}
+
+// No NaN or Inf anywhere in the domain, edges included.
+TEST(ExactLoss, FiniteEverywhereInTheDomain) {
+  const double alphas[] = {1.0 + 1e-12, 1.0 + 1e-6, 1.0001, 1.3, 2.0, 6.0, 10.0};
+  const double betas[] = {1e-9, 0.01, 0.5, 1.0, 3.0, 10.0};
+  const double gammas[] = {1e-9, 0.3, 1.0, 10.0};
+  const double scales[] = {1.0, 2.0, 1e3, 1e12, 1e24, inf};
+  const double rates[] = {1e-12, 0.1, 1.0};
+  const double capacities[] = {1e-9, 1.0, 1e3};
+  std::mt19937_64 rng(7);
+  auto pick = [&](const auto& values) {
+    return values[std::uniform_int_distribution<size_t>(0, std::size(values) - 1)(rng)];
+  };
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (int i = 0; i < 3000; ++i) {
+    ModelPoint p;
+    const bool edges = i % 2 == 0;
+    p.alpha = edges ? pick(alphas) : 1.0 + 9.0 * unit(rng);
+    p.beta = edges ? pick(betas) : 10.0 * unit(rng) + 1e-9;
+    p.gamma = edges ? pick(gammas) : 10.0 * unit(rng) + 1e-9;
+    p.N = edges ? pick(scales) : std::pow(10.0, 24.0 * unit(rng));
+    p.D = edges ? pick(scales) : std::pow(10.0, 24.0 * unit(rng));
+    p.tau = edges ? pick(scales) : std::pow(10.0, 24.0 * unit(rng));
+    p.learning_rate = edges ? pick(rates) : unit(rng) + 1e-12;
+    p.capacity_scale = edges ? pick(capacities) : 1e3 * unit(rng) + 1e-9;
+    if (p.alpha <= 1.0) p.alpha = 1.0 + 1e-9;
+    const auto r = modesweep::model::evaluate_point(p);
+    const std::string where = "alpha=" + std::to_string(p.alpha) + " beta=" +
+                              std::to_string(p.beta) + " gamma=" + std::to_string(p.gamma) +
+                              " N=" + std::to_string(p.N) + " D=" + std::to_string(p.D) +
+                              " tau=" + std::to_string(p.tau) + " c=" +
+                              std::to_string(p.learning_rate) + " cN=" +
+                              std::to_string(p.capacity_scale);
+    for (double v : {r.dL, r.eps_N, r.eps_D, r.eps_tau, r.loss}) {
+      ASSERT_TRUE(std::isfinite(v)) << where;
+      ASSERT_GE(v, 0.0) << where;
+      ASSERT_LE(v, 1.0 + 1e-12) << where;
+    }
+    for (double v : {r.log_dL, r.log_eps_N, r.log_eps_D, r.log_eps_tau}) {
+      ASSERT_FALSE(std::isnan(v)) << where;
+      ASSERT_LE(v, 1e-12) << where;
+    }
+    // -inf only where the loss is exactly zero: every resource infinite.
+    if (std::isinf(r.log_dL)) {
+      ASSERT_TRUE(std::isinf(p.N) && std::isinf(p.D) && std::isinf(p.tau)) << where;
+    }
+    ASSERT_GE(r.bottleneck, 0) << where;
+    ASSERT_LE(r.bottleneck, 3) << where;
+  }
+}
+
+// The batch kernel computes exactly what the single-point function computes.
+TEST(ExactLoss, BatchKernelIsBitIdenticalToSinglePoints) {
+  const int n = 500;
+  modesweep::model::PointView points("points", n);
+  modesweep::model::ResultView results("results", n);
+  auto host_points = Kokkos::create_mirror_view(points);
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (int i = 0; i < n; ++i) {
+    ModelPoint p;
+    p.alpha = 1.0 + 4.0 * unit(rng) + 1e-3;
+    p.beta = 0.2 + 2.0 * unit(rng);
+    p.gamma = 0.5 + unit(rng);
+    p.N = std::pow(10.0, 12.0 * unit(rng));
+    p.D = std::pow(10.0, 15.0 * unit(rng));
+    p.tau = std::pow(10.0, 18.0 * unit(rng));
+    host_points(i) = p;
+  }
+  Kokkos::deep_copy(points, host_points);
+  modesweep::model::evaluate_batch(points, results);
+  auto host_results = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), results);
+  for (int i = 0; i < n; ++i) {
+    const auto expected = modesweep::model::evaluate_point(host_points(i));
+    EXPECT_EQ(host_results(i).log_dL, expected.log_dL);
+    EXPECT_EQ(host_results(i).log_eps_D, expected.log_eps_D);
+    EXPECT_EQ(host_results(i).bottleneck, expected.bottleneck);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  Kokkos::ScopeGuard kokkos(argc, argv);
+  return RUN_ALL_TESTS();
+}
