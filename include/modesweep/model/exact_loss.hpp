@@ -399,6 +399,10 @@ class ExactSum {
   // f(x)/2 + side * sum_j B_2j/(2j)! f^(2j-1)(x), derivatives from a jet of log f.
   KOKKOS_INLINE_FUNCTION void add_endpoint(double x, bool clamped, double side,
                                            ScaledSum& total) const {
+    // An end term far below dL (em_start keeps f (lambda/2pi)^16 below it, so the
+    // corrections are within a factor lambda^15 of f) is skipped without its jet.
+    const double u = math::log(x);
+    if (log_p_of(u) + survival_branch(u, clamped) < total.scale - 80.0) return;
     const Jet<em_jet_order> log_p =
         add_constant((-alpha_) * jet_log_of_variable<em_jet_order>(x), -log_zeta_);
     Jet<em_jet_order> log_f = log_p + s_.log_survival(log_p, clamped);
