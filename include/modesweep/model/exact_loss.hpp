@@ -45,7 +45,7 @@ inline constexpr int em_corrections = 8;                 // Bernoulli terms B_2 
 inline constexpr int em_jet_order = 2 * em_corrections;  // derivatives up to f^(15)
 inline constexpr double rate_max = 1.0;                  // lambda_max above
 inline constexpr double head_drop_efolds = 80.0;
-inline constexpr double quadrature_rtol = 1e-12;
+inline constexpr double quadrature_rtol = 1e-10;
 inline constexpr double tanh_sinh_tol = 1e-12;
 inline constexpr double laguerre_tol = 1e-11;
 
