@@ -39,7 +39,7 @@ def dL_truncated(k, alpha, beta, gamma, N, D, tau, c, cN):
     elif math.isinf(tau):                                      # converged: missing mass
         q = np.exp(D * np.log1p(-p))
     else:                                                      # e epochs + s tokens
-        e = math.floor(tau / D)
+        e = float(math.floor(tau / D))           # may exceed int64
         s = tau - e * D
         a = np.minimum(1.0, c * p ** (beta - 1.0))
         with np.errstate(divide='ignore'):
