@@ -4,6 +4,8 @@
 //  - the mpmath reference (tests/reference/mp_reference.py) at scales up to 1e24;
 //  - the theory's asymptotic laws (MODEL.md section 5) deep in the scaling regime;
 //  - the limits of section 3, which must agree with the general path.
+#include "modesweep/model/exact_loss.hpp"
+
 #include <gtest/gtest.h>
 
 #include <Kokkos_Core.hpp>
@@ -19,7 +21,6 @@
 #include <vector>
 
 #include "modesweep/model/batch.hpp"
-#include "modesweep/model/exact_loss.hpp"
 #include "modesweep/model/theory.hpp"
 
 namespace {
@@ -48,8 +49,11 @@ long double hurwitz_tail_direct(long double s, long double a) {
 long double direct_dL(const ModelPoint& p) {
   const long double alpha = p.alpha, beta = p.beta, c = p.learning_rate;
   const long double zeta = boost::math::zeta(alpha);
-  const long double M = std::floor(static_cast<long double>(p.capacity_scale) *
-                                   std::pow(static_cast<long double>(p.N), (long double)p.gamma));
+  // MODEL.md 2, with the evaluator's documented convention: within 1e-14 below an integer
+  // counts as the integer (capacity_cutoff in exact_loss.hpp).
+  const long double M =
+      std::floor(static_cast<long double>(p.capacity_scale) *
+                 std::pow(static_cast<long double>(p.N), (long double)p.gamma) * (1.0L + 1e-14L));
   const bool D_inf = std::isinf(p.D), tau_inf = std::isinf(p.tau);
   long double e = 0.0L, s = 0.0L;
   if (!D_inf && !tau_inf) {
@@ -109,7 +113,8 @@ TEST(HurwitzZeta, LargeArgumentMatchesAsymptoticSeries) {
     for (double a : {1e8, 1e20, 1e100, 1e240}) {
       const double expected = (1.0 - s) * std::log(a) - std::log(s - 1.0) +
                               std::log1p((s - 1.0) / (2.0 * a) + s * (s - 1.0) / (12.0 * a * a));
-      EXPECT_LT(relative_error_from_logs(modesweep::model::log_hurwitz_zeta(s, a), expected), 1e-14);
+      EXPECT_LT(relative_error_from_logs(modesweep::model::log_hurwitz_zeta(s, a), expected),
+                1e-14);
     }
   }
 }
@@ -125,25 +130,36 @@ TEST(ExactLoss, MatchesLongDoubleDirectSum) {
   for (int i = 0; i < 240; ++i) {
     ModelPoint p;
     p.alpha = 1.05 + 5.0 * unit(rng) * unit(rng);
-    p.beta = 0.1 + 3.0 * unit(rng);
-    p.gamma = 1.0;
-    p.N = log_uniform(1.0, 3e4);
-    p.D = log_uniform(1.0, 1e5);
+    p.beta = i % 5 == 0 ? 0.01 + 10.0 * unit(rng) : 0.1 + 3.0 * unit(rng);
+    p.gamma = i % 3 == 0 ? 1.0 : 0.4 + 1.2 * unit(rng);
+    p.capacity_scale = i % 4 == 0 ? 1.0 : 0.1 + 9.9 * unit(rng);
+    p.N = std::floor(std::pow(log_uniform(1.0, 3e4) / p.capacity_scale, 1.0 / p.gamma)) + 1.0;
+    p.D = i % 7 == 0 ? 1.0 + 1e4 * unit(rng) : log_uniform(1.0, 1e5);  // also non-integer D
     p.tau = log_uniform(1.0, 1e6);
     p.learning_rate = 0.02 + 0.98 * unit(rng);
     switch (i % 6) {
-      case 1: p.D = inf; break;
-      case 2: p.tau = inf; break;
-      case 3: p.tau = p.D * std::floor(1.0 + 10.0 * unit(rng)); break;  // whole epochs
-      case 4: p.tau = std::floor(p.D * unit(rng)) + 1.0; break;          // tau <= D
-      default: break;
+      case 1:
+        p.D = inf;
+        break;
+      case 2:
+        p.tau = inf;
+        break;
+      case 3:
+        p.tau = p.D * std::floor(1.0 + 10.0 * unit(rng));
+        break;  // whole epochs
+      case 4:
+        p.tau = std::floor(p.D * unit(rng)) + 1.0;
+        break;  // tau <= D
+      default:
+        break;
     }
     const double expected = static_cast<double>(std::log(direct_dL(p)));
     const double got = modesweep::model::log_reducible_loss(p);
     const double error = relative_error_from_logs(got, expected);
     worst = std::max(worst, error);
-    EXPECT_LT(error, 1e-10) << "alpha=" << p.alpha << " beta=" << p.beta << " N=" << p.N
-                            << " D=" << p.D << " tau=" << p.tau << " c=" << p.learning_rate;
+    EXPECT_LT(error, 1e-10) << "alpha=" << p.alpha << " beta=" << p.beta << " gamma=" << p.gamma
+                            << " cN=" << p.capacity_scale << " N=" << p.N << " D=" << p.D
+                            << " tau=" << p.tau << " c=" << p.learning_rate;
   }
   report_worst("direct sum, 240 points", worst);
 }
@@ -228,24 +244,31 @@ TEST(ExactLoss, ReproducesTheFourLawsDeepInTheAsymptoticRegime) {
       // Capacity law: exponent and constant (M^(1-alpha) / ((alpha-1) zeta)).
       const double N = 1e15;
       EXPECT_NEAR(local_exponent([&](double x) { return with(x, inf, inf); }, N) / theory.a_N, 1.0,
-                  1e-3) << where;
+                  1e-3)
+          << where;
       const double M = std::floor(std::pow(N, gamma));
-      EXPECT_NEAR(std::exp(with(N, inf, inf) - ((1.0 - alpha) * std::log(M) +
-                                                theory.log_capacity_constant)),
-                  1.0, 1e-3) << where;
+      EXPECT_NEAR(std::exp(with(N, inf, inf) -
+                           ((1.0 - alpha) * std::log(M) + theory.log_capacity_constant)),
+                  1.0, 1e-3)
+          << where;
       // Data law: exponent and constant c_alpha.
       const double D = 1e22;
       EXPECT_NEAR(local_exponent([&](double x) { return with(inf, x, inf); }, D) / theory.a_D, 1.0,
-                  1e-3) << where;
-      EXPECT_NEAR(std::exp(with(inf, D, inf) - (theory.log_data_constant - theory.a_D * std::log(D))),
-                  1.0, 1e-3) << where;
+                  1e-3)
+          << where;
+      EXPECT_NEAR(
+          std::exp(with(inf, D, inf) - (theory.log_data_constant - theory.a_D * std::log(D))), 1.0,
+          1e-3)
+          << where;
       // Time law: exponent and constant.
       const double tau = 1e22;
       EXPECT_NEAR(local_exponent([&](double x) { return with(inf, inf, x); }, tau) / theory.a_tau,
-                  1.0, 1e-3) << where;
-      EXPECT_NEAR(std::exp(with(inf, inf, tau) -
-                           (theory.log_time_constant - theory.a_tau * std::log(tau))),
-                  1.0, 1e-3) << where;
+                  1.0, 1e-3)
+          << where;
+      EXPECT_NEAR(
+          std::exp(with(inf, inf, tau) - (theory.log_time_constant - theory.a_tau * std::log(tau))),
+          1.0, 1e-3)
+          << where;
       // Fourth law, the optimal compute point on the family eps_N ~ eps_D (MODEL.md 5):
       // in the converged limit dL(N, D = N^(alpha gamma), inf) ~ N^(-a_N), so the joint loss
       // along C = N D falls with C^(-a_N a_D / (a_N + a_D)).
@@ -255,6 +278,38 @@ TEST(ExactLoss, ReproducesTheFourLawsDeepInTheAsymptoticRegime) {
       };
       const double frontier = theory.a_N * theory.a_D / (theory.a_N + theory.a_D);
       EXPECT_NEAR(local_exponent(joint_along_C, 1e30) / frontier, 1.0, 1e-3) << where;
+    }
+  }
+}
+
+// M = floor(c_N N^gamma) as the user means it: c_N = 0.7, N = 10 is 7 modes although the
+// double 0.7 is below 7/10; checked on dL(N, inf, inf) = 1 - sum_{k<=M} p_k from Boost's zeta.
+TEST(ExactLoss, CapacityCutoffCountsDecimalProductsAsMeant) {
+  struct Case {
+    double capacity_scale, N, gamma, modes;
+  };
+  const Case cases[] = {{0.7, 10.0, 1.0, 7.0},  {0.3, 10.0, 1.0, 3.0},   {1.0, 1e24, 0.5, 1e12},
+                        {1.0, 7.9, 1.0, 7.0},   {1e-3, 1e3, 1.0, 1.0},   {1.0, 10.0, 2.0, 100.0},
+                        {0.999, 1.0, 3.0, 0.0}, {1e3, 1e24, 10.0, 1e243}};
+  for (const auto& c : cases) {
+    ModelPoint p;
+    p.alpha = 2.0;
+    p.capacity_scale = c.capacity_scale;
+    p.N = c.N;
+    p.gamma = c.gamma;
+    if (c.modes < 1e15) {  // beyond, the slack moves M by a relative 1e-14 only
+      EXPECT_EQ(modesweep::model::capacity_cutoff(p), c.modes) << c.capacity_scale << " " << c.N;
+    } else {
+      EXPECT_NEAR(modesweep::model::capacity_cutoff(p) / c.modes, 1.0, 1e-13);
+    }
+    if (c.modes <= 1000.0) {
+      long double learned = 0.0L;
+      for (long double k = 1.0L; k <= c.modes; k += 1.0L) learned += 1.0L / (k * k);
+      const double expected =
+          std::log(1.0 - static_cast<double>(learned / boost::math::zeta(2.0L)));
+      p.D = inf;
+      p.tau = inf;
+      EXPECT_LT(relative_error_from_logs(modesweep::model::log_reducible_loss(p), expected), 1e-12);
     }
   }
 }
@@ -342,20 +397,19 @@ TEST(ExactLoss, FiniteEverywhereInTheDomain) {
     p.capacity_scale = edges ? pick(capacities) : 1e3 * unit(rng) + 1e-9;
     if (p.alpha <= 1.0) p.alpha = 1.0 + 1e-9;
     const auto r = modesweep::model::evaluate_point(p);
-    const std::string where = "alpha=" + std::to_string(p.alpha) + " beta=" +
-                              std::to_string(p.beta) + " gamma=" + std::to_string(p.gamma) +
-                              " N=" + std::to_string(p.N) + " D=" + std::to_string(p.D) +
-                              " tau=" + std::to_string(p.tau) + " c=" +
-                              std::to_string(p.learning_rate) + " cN=" +
-                              std::to_string(p.capacity_scale);
+    const std::string where =
+        "alpha=" + std::to_string(p.alpha) + " beta=" + std::to_string(p.beta) +
+        " gamma=" + std::to_string(p.gamma) + " N=" + std::to_string(p.N) +
+        " D=" + std::to_string(p.D) + " tau=" + std::to_string(p.tau) +
+        " c=" + std::to_string(p.learning_rate) + " cN=" + std::to_string(p.capacity_scale);
     for (double v : {r.dL, r.eps_N, r.eps_D, r.eps_tau, r.loss}) {
       ASSERT_TRUE(std::isfinite(v)) << where;
       ASSERT_GE(v, 0.0) << where;
-      ASSERT_LE(v, 1.0 + 1e-12) << where;
+      ASSERT_LE(v, 1.0) << where;
     }
     for (double v : {r.log_dL, r.log_eps_N, r.log_eps_D, r.log_eps_tau}) {
       ASSERT_FALSE(std::isnan(v)) << where;
-      ASSERT_LE(v, 1e-12) << where;
+      ASSERT_LE(v, 0.0) << where;
     }
     // -inf only where the loss is exactly zero: every resource infinite.
     if (std::isinf(r.log_dL)) {
@@ -387,11 +441,20 @@ TEST(ExactLoss, BatchKernelIsBitIdenticalToSinglePoints) {
   Kokkos::deep_copy(points, host_points);
   modesweep::model::evaluate_batch(points, results);
   auto host_results = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), results);
+  // Bit for bit on a host backend; a GPU's libm and FMA contraction may move the last bits.
+  using ExecSpace = Kokkos::DefaultExecutionSpace;
+  const bool host =
+      Kokkos::SpaceAccessibility<Kokkos::HostSpace, ExecSpace::memory_space>::accessible;
   for (int i = 0; i < n; ++i) {
     const auto expected = modesweep::model::evaluate_point(host_points(i));
-    EXPECT_EQ(host_results(i).log_dL, expected.log_dL);
-    EXPECT_EQ(host_results(i).log_eps_D, expected.log_eps_D);
-    EXPECT_EQ(host_results(i).bottleneck, expected.bottleneck);
+    if (host) {
+      EXPECT_EQ(host_results(i).log_dL, expected.log_dL);
+      EXPECT_EQ(host_results(i).log_eps_D, expected.log_eps_D);
+      EXPECT_EQ(host_results(i).bottleneck, expected.bottleneck);
+    } else {
+      EXPECT_LT(relative_error_from_logs(host_results(i).log_dL, expected.log_dL), 1e-13);
+      EXPECT_LT(relative_error_from_logs(host_results(i).log_eps_D, expected.log_eps_D), 1e-13);
+    }
   }
 }
 

@@ -91,7 +91,8 @@ def capacity_M(N, gamma, capacity_scale):
 
     Arguments are converted through IEEE doubles (to_mpf).  If the exact value of
     capacity_scale*N^gamma is an integer it is recognised as such despite mpmath's
-    rounding of the power (the floor would otherwise be off by one)."""
+    rounding of the power (the floor would otherwise be off by one), and so is a value
+    within 1e-14 (relative) below an integer, the convention of the C++ evaluator."""
     N, gamma, capacity_scale = to_mpf(N), to_mpf(gamma), to_mpf(capacity_scale)
     if N == mp.inf:
         return mp.inf
@@ -100,7 +101,9 @@ def capacity_M(N, gamma, capacity_scale):
         n = mp.nint(x)
         if x != 0 and abs(x - n) <= abs(x) * mpf(10) ** (-(DPS + 5)):
             return +n
-        return mp.floor(x)
+        # Convention shared with the C++ evaluator: a value within 1e-14 (relative) below
+        # an integer counts as that integer (decimal inputs rounded to binary, c_N = 0.7).
+        return mp.floor(x * (1 + mpf('1e-14')))
 
 
 class _Model:

@@ -533,10 +533,15 @@ class ExactSum {
   }
 };
 
-// Capacity cutoff M = floor(c_N N^gamma) (MODEL.md 2); inf for N = inf.
+// Capacity cutoff M = floor(c_N N^gamma) (MODEL.md 2); inf for N = inf. Inputs are decimal
+// numbers rounded to binary and pow may differ by ulps between host and device, so a value
+// within 1e-14 (relative) below an integer counts as that integer: c_N = 0.7, N = 10 gives
+// M = 7 as the user means, not 6 from the double 0.6999...96 * 10. The mpmath reference
+// uses the same convention.
+inline constexpr double capacity_integer_slack = 1e-14;
 KOKKOS_INLINE_FUNCTION double capacity_cutoff(double N, double gamma, double capacity_scale) {
   if (math::isinf(N)) return math::infinity;
-  return math::floor(capacity_scale * math::pow(N, gamma));
+  return math::floor(capacity_scale * math::pow(N, gamma) * (1.0 + capacity_integer_slack));
 }
 
 // log dL for a given M, D, tau; log_zeta = log zeta(alpha).
@@ -564,7 +569,8 @@ KOKKOS_INLINE_FUNCTION double log_reducible_loss(double alpha, double beta, doub
     s.epochs = math::floor((tau - s.partial) / D + 0.5);
     s.rest = D - s.partial;
   }
-  return ExactSum(alpha, log_zeta, s).log_value(M);
+  // dL <= 1; rounding can leave log dL a few ulps above 0 where almost nothing is learned.
+  return math::fmin(ExactSum(alpha, log_zeta, s).log_value(M), 0.0);
 }
 
 }  // namespace detail
