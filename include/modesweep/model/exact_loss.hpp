@@ -491,7 +491,9 @@ class ExactSum {
     rules(u0, coarse, fine);
     if (!(math::fabs(fine - coarse) <= laguerre_tol)) return false;
     result = fine;
-    if (!math::isinf(u1)) {
+    // The part beyond u1 is at most about integrand(u1) / kappa (the integrand decays at
+    // least like exp(-kappa u) there); skip it when that is negligible.
+    if (!math::isinf(u1) && log_integrand(u1) - log_kappa > S + math::log(laguerre_tol) - 10.0) {
       rules(u1, coarse, fine);
       if (!(math::fabs(fine - coarse) <= laguerre_tol)) return false;
       result -= fine;
