@@ -216,6 +216,15 @@ TEST(ExactLoss, MatchesHighPrecisionReferenceAtLargeScales) {
   report_worst("mpmath reference, " + std::to_string(rows) + " points x 4 losses", worst);
 }
 
+// log dL of `base` with its resources replaced by (N, D, tau).
+double log_dL_at(const ModelPoint& base, double N, double D, double tau) {
+  ModelPoint p = base;
+  p.N = N;
+  p.D = D;
+  p.tau = tau;
+  return modesweep::model::log_reducible_loss(p);
+}
+
 // Local exponent -d log eps / d log X by a centred difference over a factor 10.
 template <class Loss>
 double local_exponent(Loss loss, double X) {
@@ -233,13 +242,7 @@ TEST(ExactLoss, ReproducesTheFourLawsDeepInTheAsymptoticRegime) {
       p.beta = beta;
       p.gamma = gamma;
       p.learning_rate = c;
-      auto with = [&](double N, double D, double tau) {
-        ModelPoint q = p;
-        q.N = N;
-        q.D = D;
-        q.tau = tau;
-        return modesweep::model::log_reducible_loss(q);
-      };
+      auto with = [&](double N, double D, double tau) { return log_dL_at(p, N, D, tau); };
       const std::string where = "alpha=" + std::to_string(alpha) + " beta=" + std::to_string(beta);
       // Capacity law: exponent and constant (M^(1-alpha) / ((alpha-1) zeta)).
       const double N = 1e15;
@@ -323,13 +326,7 @@ TEST(ExactLoss, LimitsAgreeWithTheGeneralPath) {
       p.gamma = 1.0;
       p.N = 1e6;
       p.learning_rate = 0.5;
-      auto log_dL = [&](double N, double D, double tau) {
-        ModelPoint q = p;
-        q.N = N;
-        q.D = D;
-        q.tau = tau;
-        return modesweep::model::log_reducible_loss(q);
-      };
+      auto log_dL = [&](double N, double D, double tau) { return log_dL_at(p, N, D, tau); };
       // tau < D: repetition plays no role, the time law (D = inf) holds exactly.
       EXPECT_LT(relative_error_from_logs(log_dL(1e6, 1e20, 1e5), log_dL(1e6, inf, 1e5)), 1e-12);
       EXPECT_LT(relative_error_from_logs(log_dL(inf, 1e24, 3e7), log_dL(inf, inf, 3e7)), 1e-12);

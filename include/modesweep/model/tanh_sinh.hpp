@@ -10,7 +10,7 @@ namespace modesweep::model::detail {
 inline constexpr int tanh_sinh_steps_per_unit = 128;
 inline constexpr int tanh_sinh_last = 448;
 // clang-format off
-KOKKOS_INLINE_FUNCTION double tanh_sinh_near(int j) {
+KOKKOS_INLINE_FUNCTION double tanh_sinh_near(int i) {
   constexpr double v[] = {
     0.5, 0.49386432244095889898, 0.48773011821267541981, 0.48159885952498745749,
     0.47547201634746105684, 0.46935105529317001211, 0.46323743850716435276, 0.45713262256117447212,
@@ -126,9 +126,9 @@ KOKKOS_INLINE_FUNCTION double tanh_sinh_near(int j) {
     1.3345519763067575703e-22, 8.9833489975671306927e-23, 6.0283079432743617567e-23, 4.0327044104194609931e-23,
     2.6892457956968443873e-23,
   };
-  return v[j];
+  return v[i];
 }
-KOKKOS_INLINE_FUNCTION double tanh_sinh_weight(int j) {
+KOKKOS_INLINE_FUNCTION double tanh_sinh_weight(int i) {
   constexpr double v[] = {
     0.78539816339744830962, 0.78530385826913761103, 0.78502101463979657337, 0.7845498476758345639,
     0.78389071565361092859, 0.78304411945873068359, 0.78201070188661604994, 0.78079124674590530955,
@@ -244,7 +244,7 @@ KOKKOS_INLINE_FUNCTION double tanh_sinh_weight(int j) {
     6.7349707847711430461e-21, 4.5690392792349363517e-21, 3.0900716246699942236e-21, 2.0833205792386524615e-21,
     1.4001575509887944791e-21,
   };
-  return v[j];
+  return v[i];
 }
 // clang-format on
 
