@@ -379,8 +379,12 @@ class ExactSum {
         const double l = survival_branch(u, clamped);
         return one_minus_alpha * u - log_zeta_ + math::log(-math::expm1(l));
       };
+      auto learned_scaled = [&](double u, double shift) {
+        const double l = survival_branch(u, clamped);
+        return math::exp(one_minus_alpha * u - log_zeta_ + shift) * -math::expm1(l);
+      };
       double learned;
-      if (!integrate_exponential_tail(learned_form, h0, ub, kappa, S, learned)) {
+      if (!integrate_exponential_tail(learned_scaled, h0, ub, kappa, S, learned)) {
         const double s_min = finite_b ? math::exp(-kappa * (ub - h0)) : 0.0;
         const double log_kappa = math::log(kappa);
         auto in_s = [&](double s) {
@@ -464,36 +468,35 @@ class ExactSum {
     return result;
   }
 
-  // int_{u0}^{u1} exp(log_integrand(u) - S) du for an integrand decaying like
-  // exp(-kappa u): Gauss-Laguerre in t = kappa (u - u0), the part beyond a finite u1
-  // subtracted the same way. Returns false when the 20- and 32-node rules disagree by more
-  // than laguerre_tol (then the integrand is not a sum of decaying exponentials).
-  template <class LogIntegrand>
-  KOKKOS_INLINE_FUNCTION static bool integrate_exponential_tail(const LogIntegrand& log_integrand,
+  // int_{u0}^{u1} g(u) du / exp(S) for an integrand decaying like exp(-kappa u), given as
+  // scaled(u, shift) = g(u) exp(shift) (the caller folds the shift into its one exp):
+  // Gauss-Laguerre in t = kappa (u - u0), the part beyond a finite u1 subtracted the same
+  // way. Returns false when the 20- and 32-node rules disagree by more than laguerre_tol
+  // (then the integrand is not a sum of decaying exponentials).
+  template <class ScaledIntegrand>
+  KOKKOS_INLINE_FUNCTION static bool integrate_exponential_tail(const ScaledIntegrand& scaled,
                                                                 double u0, double u1, double kappa,
                                                                 double S, double& result) {
-    const double log_kappa = math::log(kappa);
+    const double shift = -S - math::log(kappa);
     auto rules = [&](double from, double& coarse, double& fine) {
       coarse = 0.0;
       fine = 0.0;
       for (int i = 0; i < gauss_laguerre_20_size; ++i) {
         const double t = gauss_laguerre_20_node(i);
-        coarse += math::exp(log_integrand(from + t / kappa) - S + gauss_laguerre_20_log_weight(i) -
-                            log_kappa);
+        coarse += scaled(from + t / kappa, shift + gauss_laguerre_20_log_weight(i));
       }
       for (int i = 0; i < gauss_laguerre_32_size; ++i) {
         const double t = gauss_laguerre_32_node(i);
-        fine += math::exp(log_integrand(from + t / kappa) - S + gauss_laguerre_32_log_weight(i) -
-                          log_kappa);
+        fine += scaled(from + t / kappa, shift + gauss_laguerre_32_log_weight(i));
       }
     };
     double coarse, fine;
     rules(u0, coarse, fine);
     if (!(math::fabs(fine - coarse) <= laguerre_tol)) return false;
     result = fine;
-    // The part beyond u1 is at most about integrand(u1) / kappa (the integrand decays at
-    // least like exp(-kappa u) there); skip it when that is negligible.
-    if (!math::isinf(u1) && log_integrand(u1) - log_kappa > S + math::log(laguerre_tol) - 10.0) {
+    // The part beyond u1 is at most about g(u1) / kappa (the integrand decays at least like
+    // exp(-kappa u) there); skip it when that is negligible.
+    if (!math::isinf(u1) && scaled(u1, shift) > laguerre_tol * 4.5e-5) {  // e^-10 margin
       rules(u1, coarse, fine);
       if (!(math::fabs(fine - coarse) <= laguerre_tol)) return false;
       result -= fine;
