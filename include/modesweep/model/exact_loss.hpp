@@ -5,20 +5,20 @@
 // f extends to real k as a smooth function: log E[q_k] = l(k) is a combination of log1p/expm1
 // of powers of k, with one kink where r_k starts to be clamped at 0 (beta < 1), at which the
 // sum is split. Three parts:
-//  1. Head, k < K: summed term by term. K is the first k >= K0 at which the summand varies
-//     slowly on the unit scale, (alpha + k l'(k)) / k <= lambda_max; beyond it l'(k) only
-//     decreases (E[q_k] is monotone in k, see below). Terms 80 e-folds below the largest
-//     are dropped, so the head costs O(transition width), not O(K).
+//  1. Head, k < K: summed term by term, from the top down; terms 80 e-folds below the
+//     largest are dropped, so the head costs O(transition width), not O(K).
 //  2. Body, K <= k <= M: Euler-Maclaurin with 8 Bernoulli corrections at each end,
 //        sum_{k=a}^b f(k) = int_a^b f + (f(a)+f(b))/2 + sum_j B_2j/(2j)! [f^(2j-1)]_a^b + R,
-//     the derivatives exact by Taylor-mode AD (jet.hpp). With local rate lambda <= 1/2 and
-//     K0 >= 16 + alpha the first omitted term is below 1e-13 of f(K) (power-law part:
-//     (alpha)_17 / (2 pi K)^16; exponential part: 2 (lambda / 2 pi)^16).
-//     The integral is taken in u = log k by adaptive 10-point Gauss-Legendre. Where
-//     E[q] < 1/2 the integrand is exp((1-alpha)u + l); where E[q] >= 1/2 it is split as
-//     k^(-alpha) - k^(-alpha)(1 - E[q]): the first part analytically, the second decays at
-//     least like k^(-2 alpha) and is cut where 1 - E[q] < 1e-18. The subtraction loses at
-//     most one bit (E[q] >= 1/2), and alpha -> 1 costs nothing.
+//     the derivatives exact by Taylor-mode AD (jet.hpp). K >= K0 = 16 + alpha bounds the
+//     power-law part of R by (alpha)_17 / (2 pi K)^16; em_start() then moves K up until the
+//     exponential part, ~ 2 f(k) k (lambda(k) / 2 pi)^16 with the local rate
+//     lambda = (alpha + k l'(k)) / k, is below e^-32 of dL wherever lambda > 1.
+//     The integral is taken in u = log k. Where E[q] < 1/2 the integrand is
+//     exp((1-alpha)u + l), by adaptive 10-point Gauss-Legendre from where E[q] becomes
+//     negligible. Where E[q] >= 1/2 it is split as k^(-alpha) - k^(-alpha)(1 - E[q]): the
+//     first part analytically, the second (decaying like exp(-kappa u)) by Gauss-Laguerre,
+//     20 against 32 nodes, with tanh-sinh as the fallback. The subtraction loses at most
+//     one bit (E[q] >= 1/2), and alpha -> 1 costs nothing.
 //  3. Tail, k > M: log Hurwitz zeta (hurwitz_zeta.hpp).
 // Everything is carried as logs relative to a common scale S ~ log dL, so dL down to
 // 1e-2000 (M = 1e240, alpha = 10) keeps full relative precision.
