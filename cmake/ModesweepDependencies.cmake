@@ -38,7 +38,7 @@ find_package(Boost 1.71 REQUIRED COMPONENTS mpi serialization)
 # FindHDF5 probes its C component with a C test program: C must be an enabled language.
 enable_language(C)
 set(HDF5_PREFER_PARALLEL ON)
-find_package(HDF5 REQUIRED COMPONENTS C)
+find_package(HDF5 REQUIRED COMPONENTS C HL)
 if(NOT HDF5_IS_PARALLEL)
   message(FATAL_ERROR
     "HDF5 found at '${HDF5_INCLUDE_DIRS}' is the serial build; modesweep needs parallel HDF5 "

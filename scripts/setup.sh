@@ -9,7 +9,7 @@ packages=(
   libopenmpi-dev openmpi-bin libboost-mpi-dev
   libhdf5-openmpi-dev hdf5-tools
   libgtest-dev libbenchmark-dev
-  libcli11-dev libtomlplusplus-dev libfmt-dev librandom123-dev libboost-math-dev
+  libcli11-dev libtomlplusplus-dev libfmt-dev librandom123-dev libboost-math-dev libboost-random-dev
   python3-numpy python3-h5py python3-matplotlib python3-scipy python3-mpmath
 )
 

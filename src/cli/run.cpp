@@ -8,8 +8,11 @@
 #include "modesweep/cli/eval_command.hpp"
 #include "modesweep/cli/info_command.hpp"
 #include "modesweep/cli/predict_command.hpp"
+#include "modesweep/cli/run_command.hpp"
+#include "modesweep/cli/show_command.hpp"
 #include "modesweep/cli/usage_error.hpp"
 #include "modesweep/io/points_csv.hpp"
+#include "modesweep/io/results_file.hpp"
 #include "modesweep/version.hpp"
 
 namespace modesweep::cli {
@@ -40,6 +43,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   EvalCommand eval(app);
   PredictCommand predict(app);
   InfoCommand info(app);
+  RunCommand run_sweep(app);
+  ShowCommand show(app);
 
   try {
     app.parse(argc, argv);
@@ -57,9 +62,14 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (eval.selected()) return eval.run(out);
     if (predict.selected()) return predict.run(out);
     if (info.selected()) return info.run(out);
-    print_error(err, "no command given: use eval, predict or info");
+    if (run_sweep.selected()) return run_sweep.run(out, err);
+    if (show.selected()) return show.run(out);
+    print_error(err, "no command given: use run, show, eval, predict or info");
     return exit_bad_input;
   } catch (const UsageError& e) {
+    print_error(err, e.what());
+    return exit_bad_input;
+  } catch (const io::ResultsFileError& e) {
     print_error(err, e.what());
     return exit_bad_input;
   } catch (const io::PointsCsvError& e) {

@@ -36,6 +36,11 @@ std::string json_quote(std::string_view text) {
   return out + "\"";
 }
 
+JsonObject& JsonObject::add(std::string_view key, bool value) {
+  members_.push_back({std::string(key), value ? "true" : "false", {}, false});
+  return *this;
+}
+
 JsonObject& JsonObject::add(std::string_view key, double value) {
   // "{:.17g}" gives "inf"/"nan", which are not JSON numbers: quote those.
   const std::string text = fmt::format("{:.17g}", value);

@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <utility>
 
 namespace modesweep::model {
 namespace {
@@ -34,23 +36,38 @@ std::optional<std::string> check_resource(const char* field, double value) {
 
 }  // namespace
 
-std::optional<std::string> validate_point(const ModelPoint& point) {
+std::optional<std::string> validate_field(const std::string& field, double value) {
   // Zipf needs alpha > 1 for zeta(alpha) to converge (MODEL.md 1).
-  if (auto e = check_half_open("alpha", point.alpha, 1.0, 10.0, "in (1, 10]")) return e;
-  if (auto e = check_half_open("beta", point.beta, 0.0, 10.0, "in (0, 10]")) return e;
-  if (auto e = check_half_open("gamma", point.gamma, 0.0, 10.0, "in (0, 10]")) return e;
-  if (auto e = check_resource("N", point.N)) return e;
-  if (auto e = check_resource("D", point.D)) return e;
-  if (auto e = check_resource("tau", point.tau)) return e;
+  if (field == "alpha") return check_half_open("alpha", value, 1.0, 10.0, "in (1, 10]");
+  if (field == "beta") return check_half_open("beta", value, 0.0, 10.0, "in (0, 10]");
+  if (field == "gamma") return check_half_open("gamma", value, 0.0, 10.0, "in (0, 10]");
+  if (field == "N" || field == "D" || field == "tau") return check_resource(field.c_str(), value);
   // c = eta*lambda_0 is a per-observation learning fraction, at most 1 (MODEL.md 2).
-  if (auto e = check_half_open("learning_rate", point.learning_rate, 0.0, 1.0, "in (0, 1]")) {
-    return e;
+  if (field == "learning_rate") {
+    return check_half_open("learning_rate", value, 0.0, 1.0, "in (0, 1]");
   }
-  if (auto e = check_half_open("capacity_scale", point.capacity_scale, 0.0, 1e3, "in (0, 1e3]")) {
-    return e;
+  if (field == "capacity_scale") {
+    return check_half_open("capacity_scale", value, 0.0, 1e3, "in (0, 1e3]");
   }
-  if (!(std::isfinite(point.irreducible) && point.irreducible >= 0.0)) {
-    return out_of_range("irreducible", point.irreducible, "finite and >= 0");
+  if (field == "irreducible") {
+    if (std::isfinite(value) && value >= 0.0) return std::nullopt;
+    return out_of_range("irreducible", value, "finite and >= 0");
+  }
+  throw std::invalid_argument("validate_field: unknown field " + field);
+}
+
+std::optional<std::string> validate_point(const ModelPoint& point) {
+  const std::pair<const char*, double> fields[] = {{"alpha", point.alpha},
+                                                   {"beta", point.beta},
+                                                   {"gamma", point.gamma},
+                                                   {"N", point.N},
+                                                   {"D", point.D},
+                                                   {"tau", point.tau},
+                                                   {"learning_rate", point.learning_rate},
+                                                   {"capacity_scale", point.capacity_scale},
+                                                   {"irreducible", point.irreducible}};
+  for (const auto& [field, value] : fields) {
+    if (auto e = validate_field(field, value)) return e;
   }
   return std::nullopt;
 }

@@ -16,6 +16,7 @@ class JsonObject {
   JsonObject& add(std::string_view key, std::string_view text);
   JsonObject& add(std::string_view key, const char* text);
   JsonObject& add(std::string_view key, const JsonObject& object);
+  JsonObject& add(std::string_view key, bool value);
 
   // Pretty-printed with two-space indentation, no trailing newline.
   std::string str() const;

@@ -549,23 +549,18 @@ KOKKOS_INLINE_FUNCTION double capacity_cutoff(double N, double gamma, double cap
   return math::floor(capacity_scale * math::pow(N, gamma) * (1.0 + capacity_integer_slack));
 }
 
-// log dL for a given M, D, tau; log_zeta = log zeta(alpha).
-KOKKOS_INLINE_FUNCTION double log_reducible_loss(double alpha, double beta, double log_zeta,
-                                                 double M, double D, double tau,
-                                                 double learning_rate) {
-  if (M < 1.0) return 0.0;  // no mode representable: dL = 1
-  const bool D_inf = math::isinf(D), tau_inf = math::isinf(tau);
-  if (D_inf && tau_inf) {  // every representable mode learned: dL = zeta(alpha, M+1)/zeta(alpha)
-    return math::isinf(M) ? -math::infinity : log_hurwitz_zeta(alpha, M + 1.0) - log_zeta;
-  }
+// The survival law of a (beta, D, tau) setting: regime, epochs e and partial epoch s
+// (MODEL.md 2-3). D and tau must not both be inf.
+KOKKOS_INLINE_FUNCTION Survival make_survival(double beta, double D, double tau,
+                                              double learning_rate) {
   Survival s;
   s.log_c = math::log(learning_rate);
   s.beta_minus_1 = beta - 1.0;
   s.D = D;
   s.tau = tau;
-  if (D_inf) {
+  if (math::isinf(D)) {
     s.regime = Regime::time_only;
-  } else if (tau_inf) {
+  } else if (math::isinf(tau)) {
     s.regime = Regime::data_only;
   } else {
     // s = tau mod D exactly; e = (tau - s) / D is then an exact integer quotient.
@@ -574,8 +569,67 @@ KOKKOS_INLINE_FUNCTION double log_reducible_loss(double alpha, double beta, doub
     s.epochs = math::floor((tau - s.partial) / D + 0.5);
     s.rest = D - s.partial;
   }
+  return s;
+}
+
+// log dL for a given M, D, tau; log_zeta = log zeta(alpha).
+KOKKOS_INLINE_FUNCTION double log_reducible_loss(double alpha, double beta, double log_zeta,
+                                                 double M, double D, double tau,
+                                                 double learning_rate) {
+  if (M < 1.0) return 0.0;  // no mode representable: dL = 1
+  if (math::isinf(D) && math::isinf(tau)) {
+    // every representable mode learned: dL = zeta(alpha, M+1)/zeta(alpha)
+    return math::isinf(M) ? -math::infinity : log_hurwitz_zeta(alpha, M + 1.0) - log_zeta;
+  }
+  const Survival s = make_survival(beta, D, tau, learning_rate);
   // dL <= 1; rounding can leave log dL a few ulps above 0 where almost nothing is learned.
   return math::fmin(ExactSum(alpha, log_zeta, s).log_value(M), 0.0);
+}
+
+// The same for finite M >= 1 when log dL(M = inf) and log eps_N = log zeta(alpha, M+1)/zeta
+// are already known (a block of capacities sharing alpha, beta, D, tau). Since
+//   dL(M) = dL(inf) + sum_{k>M} p_k (1 - E[q_k])
+// and 1 - E[q_k] decreases in k (file comment), the second sum is at most
+// (1 - E[q_{M+1}]) eps_N; below e^-40 of dL(inf) it cannot change dL in double precision and
+// dL(inf) is returned without the sum.
+KOKKOS_INLINE_FUNCTION double log_reducible_loss_beyond(double alpha, double beta, double log_zeta,
+                                                        double M, double D, double tau,
+                                                        double learning_rate,
+                                                        double log_dL_unbounded, double log_eps_N) {
+  if (M >= 1.0 && !(math::isinf(D) && math::isinf(tau))) {
+    const Survival s = make_survival(beta, D, tau, learning_rate);
+    const double log_p = -alpha * math::log(M + 1.0) - log_zeta;
+    const double l = s.log_survival(Jet<1>::constant(log_p), s.clamped(log_p)).value();
+    const double log_learned = math::log(-math::expm1(l));
+    if (log_learned + log_eps_N < log_dL_unbounded - 40.0) return log_dL_unbounded;
+  }
+  return log_reducible_loss(alpha, beta, log_zeta, M, D, tau, learning_rate);
+}
+
+// Assembles a LossResult from the four logs (MODEL.md 5, "Joint": the bottleneck is the
+// largest single-resource loss).
+KOKKOS_INLINE_FUNCTION LossResult make_result(double log_dL, double log_eps_N, double log_eps_D,
+                                              double log_eps_tau, double irreducible) {
+  LossResult r;
+  r.log_dL = log_dL;
+  r.log_eps_N = log_eps_N;
+  r.log_eps_D = log_eps_D;
+  r.log_eps_tau = log_eps_tau;
+  r.dL = math::exp(log_dL);
+  r.eps_N = math::exp(log_eps_N);
+  r.eps_D = math::exp(log_eps_D);
+  r.eps_tau = math::exp(log_eps_tau);
+  r.loss = irreducible + r.dL;
+  double best = -math::infinity;
+  r.bottleneck = static_cast<int>(Bottleneck::none);
+  const double logs[3] = {log_eps_N, log_eps_D, log_eps_tau};
+  for (int i = 0; i < 3; ++i) {
+    if (logs[i] > best) {
+      best = logs[i];
+      r.bottleneck = i;
+    }
+  }
+  return r;
 }
 
 }  // namespace detail
@@ -599,26 +653,12 @@ KOKKOS_INLINE_FUNCTION LossResult evaluate_point(const ModelPoint& p) {
   const double lz = log_zeta(p.alpha);
   const double M = capacity_cutoff(p);
   const double inf = math::infinity;
-  LossResult r;
-  r.log_dL = detail::log_reducible_loss(p.alpha, p.beta, lz, M, p.D, p.tau, p.learning_rate);
-  r.log_eps_N = detail::log_reducible_loss(p.alpha, p.beta, lz, M, inf, inf, p.learning_rate);
-  r.log_eps_D = detail::log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, inf, p.learning_rate);
-  r.log_eps_tau = detail::log_reducible_loss(p.alpha, p.beta, lz, inf, inf, p.tau, p.learning_rate);
-  r.dL = math::exp(r.log_dL);
-  r.eps_N = math::exp(r.log_eps_N);
-  r.eps_D = math::exp(r.log_eps_D);
-  r.eps_tau = math::exp(r.log_eps_tau);
-  r.loss = p.irreducible + r.dL;
-  double best = -inf;
-  r.bottleneck = static_cast<int>(Bottleneck::none);
-  const double logs[3] = {r.log_eps_N, r.log_eps_D, r.log_eps_tau};
-  for (int i = 0; i < 3; ++i) {
-    if (logs[i] > best) {
-      best = logs[i];
-      r.bottleneck = i;
-    }
-  }
-  return r;
+  using detail::log_reducible_loss;
+  return detail::make_result(
+      log_reducible_loss(p.alpha, p.beta, lz, M, p.D, p.tau, p.learning_rate),
+      log_reducible_loss(p.alpha, p.beta, lz, M, inf, inf, p.learning_rate),
+      log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, inf, p.learning_rate),
+      log_reducible_loss(p.alpha, p.beta, lz, inf, inf, p.tau, p.learning_rate), p.irreducible);
 }
 
 }  // namespace modesweep::model

@@ -12,4 +12,8 @@ namespace modesweep::model {
 // offending field and its valid range, e.g. "alpha = 0.5 is out of range: must be in (1, 10]".
 std::optional<std::string> validate_point(const ModelPoint& point);
 
+// The same check for one named field ("alpha" .. "tau", "learning_rate", "capacity_scale",
+// "irreducible"); throws std::invalid_argument for any other name.
+std::optional<std::string> validate_field(const std::string& field, double value);
+
 }  // namespace modesweep::model

@@ -1,0 +1,109 @@
+// The results file of a sweep: one HDF5 file written by all ranks with parallel HDF5
+// (MPI-IO, collective transfers). Layout (README, "Results files"):
+//   factorial: datasets dL, eps_N, eps_D, eps_tau (float64), bottleneck (int8) of shape
+//     (alpha, beta, D, tau, gamma, N), each dimension a coordinate dataset attached as an HDF5
+//     dimension scale;
+//   designs: the same datasets and one column per axis (alpha .. tau), 1-D over the
+//     dimension scale `point`;
+//   root attributes: spec text, model constants, versions, MPI size, times and `status`;
+//   group sweep_progress: chunk_done (uint8 per chunk), set only after the chunk's data is
+//     flushed, so that a killed run loses at most the chunks in flight.
+// Every method is collective over the communicator unless it says otherwise.
+#pragma once
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "modesweep/grid/grid.hpp"
+#include "modesweep/sweep/kernel.hpp"
+#include "modesweep/sweep/partition.hpp"
+
+namespace modesweep::io {
+
+// An I/O failure (disk full, ...). It may hit one rank only: the caller must not expect the
+// other ranks to follow (the CLI aborts the job; finished chunks stay in the file).
+class ResultsFileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A file that cannot be used as asked (cannot be created or opened, not a results file,
+// another spec). Raised identically on every rank: bad input, not a failure.
+class ResultsFileRefused : public ResultsFileError {
+ public:
+  using ResultsFileError::ResultsFileError;
+};
+
+inline constexpr const char* status_running = "running";
+inline constexpr const char* status_interrupted = "interrupted";
+inline constexpr const char* status_complete = "complete";
+inline constexpr int results_format_version = 1;
+
+// Attributes written once at creation (identical on every rank).
+struct RunAttributes {
+  std::string start_time;  // ISO 8601, UTC
+  std::string modesweep_version;
+  std::string git_commit;
+  std::string kokkos_version;
+  std::string kokkos_backend;
+  int mpi_size = 1;
+};
+
+class ResultsFile {
+ public:
+  // Creates (truncating) `path` for `grid`, writes coordinates and attributes, status
+  // "running", and flushes, so that from here on only raw data changes.
+  static ResultsFile create(const std::string& path, MPI_Comm comm, const grid::Grid& grid,
+                            const RunAttributes& attributes);
+  // Opens an existing file to continue it. Throws ResultsFileRefused when it is not a
+  // modesweep results file or was made from a different spec text.
+  static ResultsFile open_for_resume(const std::string& path, MPI_Comm comm,
+                                     const grid::Grid& grid);
+
+  ResultsFile(ResultsFile&& other) noexcept;
+  ResultsFile& operator=(ResultsFile&&) = delete;
+  ResultsFile(const ResultsFile&) = delete;
+  // Closes the file (collective), except while an exception unwinds: then the failure may be
+  // on this rank only, and a collective close would wait forever for the others.
+  ~ResultsFile();
+
+  std::uint64_t chunk_points() const { return chunk_points_; }
+  // One byte per chunk, 1 when the chunk's data is in the file.
+  std::vector<std::uint8_t> chunk_done() const;
+
+  // Writes one chunk per rank (results == nullptr: this rank writes nothing this round),
+  // flushes, then marks the chunks done and flushes again.
+  void write_round(const sweep::ChunkResults* results, sweep::IndexRange range, std::int64_t chunk);
+
+  // Sets root attributes `status` and `end_time` and flushes.
+  void set_status(const std::string& status, const std::string& end_time);
+
+  void close();
+
+ private:
+  ResultsFile(std::int64_t file, MPI_Comm comm, const grid::Grid& grid, std::uint64_t chunk_points);
+  std::int64_t file_ = -1;  // hid_t
+  MPI_Comm comm_;
+  const grid::Grid* grid_;
+  std::uint64_t chunk_points_;
+};
+
+// What `modesweep show` prints; read serially (no MPI needed).
+struct ResultsSummary {
+  std::map<std::string, std::string> attributes;  // root attributes, as text
+  std::vector<std::string> dimension_names;
+  std::vector<std::uint64_t> shape;
+  std::vector<std::string> datasets;                       // result datasets present
+  std::map<std::string, std::vector<double>> coordinates;  // factorial axes
+  std::uint64_t chunks_total = 0;
+  std::uint64_t chunks_done = 0;
+  std::uint64_t chunk_points = 0;
+};
+ResultsSummary read_summary(const std::string& path);
+
+}  // namespace modesweep::io

@@ -1,0 +1,46 @@
+// How a sweep's index space is cut into chunks and spread over MPI ranks.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace modesweep::sweep {
+
+struct IndexRange {
+  std::uint64_t begin = 0;
+  std::uint64_t count = 0;
+};
+
+// Chunk c covers [c * chunk_points, min((c + 1) * chunk_points, n_points)).
+struct ChunkLayout {
+  std::uint64_t n_points = 0;
+  std::uint64_t chunk_points = 1;
+  std::uint64_t chunk_count() const { return (n_points + chunk_points - 1) / chunk_points; }
+  IndexRange chunk(std::uint64_t c) const;
+};
+
+// Work of one rank in one round; chunk < 0 means the rank only joins the collective write.
+struct Assignment {
+  std::int64_t chunk = -1;
+};
+
+// Schedules `chunks` (their estimated costs in `cost`, same order) over `ranks` in rounds of
+// one chunk per rank, one collective write per round. Chunks are sorted by cost, so a round
+// holds chunks of similar cost and nobody waits long at its write; the order within a round
+// snakes so that each rank's total evens out. Deterministic: every rank computes the same
+// schedule from the same inputs. Returns rounds[r][rank].
+std::vector<std::vector<Assignment>> schedule_rounds(const std::vector<std::uint64_t>& chunks,
+                                                     const std::vector<double>& cost, int ranks);
+
+// A box of an N-D C-order array: start and count per dimension.
+struct Box {
+  std::vector<std::uint64_t> start;
+  std::vector<std::uint64_t> count;
+};
+
+// The flat index range [begin, begin + count) of a C-order array of `shape` as at most
+// 2 * rank - 1 disjoint boxes, in index order (an HDF5 hyperslab union).
+std::vector<Box> flat_range_boxes(const std::vector<std::uint64_t>& shape, std::uint64_t begin,
+                                  std::uint64_t count);
+
+}  // namespace modesweep::sweep

@@ -1,0 +1,145 @@
+#include "modesweep/cli/run_command.hpp"
+
+#include <fmt/format.h>
+#include <mpi.h>
+#include <unistd.h>
+
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/environment.hpp>
+#include <csignal>
+#include <exception>
+#include <ostream>
+
+#include "modesweep/cli/run.hpp"
+#include "modesweep/io/results_file.hpp"
+#include "modesweep/spec/sweep_spec.hpp"
+#include "modesweep/sweep/progress.hpp"
+#include "modesweep/sweep/run_sweep.hpp"
+
+namespace modesweep::cli {
+namespace {
+
+// A scheduler's SIGTERM, a user's SIGINT or a preemption warning's SIGUSR1 stops the sweep
+// after the round in flight; finished chunks stay in the file for --resume.
+volatile std::sig_atomic_t stop_signal_received = 0;
+extern "C" void on_stop_signal(int signal) { stop_signal_received = signal; }
+
+void install_stop_handlers() {
+  for (int signal : {SIGTERM, SIGINT, SIGUSR1}) std::signal(signal, on_stop_signal);
+}
+
+std::string one_line(std::string text) {
+  for (char& ch : text) {
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  }
+  return text;
+}
+
+}  // namespace
+
+RunCommand::RunCommand(CLI::App& parent)
+    : app_(parent.add_subcommand(
+          "run",
+          "Run a sweep spec (TOML): evaluate every grid point with the exact evaluator on all "
+          "MPI ranks and write one HDF5 results file. Use under mpirun/srun for several ranks; "
+          "interrupted runs (SIGTERM, SIGINT, SIGUSR1, a kill) continue with --resume.")) {
+  app_->add_option("spec", spec_path_, "sweep spec file (TOML), e.g. jobs/demo.toml")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app_->add_option("--out,-o", output_,
+                   "results file (default: the spec's output, else <spec name>.h5)");
+  app_->add_flag("--resume", resume_,
+                 "continue the results file: compute only the chunks it lacks (starts a new "
+                 "file when there is none)");
+  app_->add_flag("--force", force_, "overwrite an existing results file");
+  app_->add_flag("--dry-run", dry_run_,
+                 "print the number of points, output size and an estimated time; compute "
+                 "nothing");
+  app_->add_option("--max-points", max_points_,
+                   "refuse grids with more points than this (a typo guard)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app_->add_option("--progress-interval", progress_interval_,
+                   "seconds between progress lines when stderr is not a terminal")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app_->add_flag("--quiet,-q", quiet_, "no progress lines");
+}
+
+int RunCommand::run(std::ostream& out, std::ostream& err) const {
+  boost::mpi::environment env;
+  boost::mpi::communicator world;
+  const bool root = world.rank() == 0;
+  if (resume_ && force_) {
+    if (root) err << "error: --resume and --force exclude each other\n";
+    return exit_bad_input;
+  }
+  install_stop_handlers();
+
+  spec::SweepSpec spec;
+  try {
+    spec = sweep::load_spec(spec_path_, max_points_, world);
+  } catch (const spec::SpecError& e) {
+    if (root) err << "error: " << one_line(e.what()) << '\n';
+    return exit_bad_input;
+  }
+
+  sweep::RunOptions options;
+  options.output = output_;
+  options.resume = resume_;
+  options.force = force_;
+  options.dry_run = dry_run_;
+  options.quiet = quiet_;
+  options.progress_interval = progress_interval_;
+  options.live_progress = root && isatty(STDERR_FILENO) != 0;
+  options.stop_signal = [] { return static_cast<int>(stop_signal_received); };
+
+  sweep::RunReport report;
+  try {
+    report = sweep::run_sweep(spec, options, world, err);
+  } catch (const sweep::RunRefused& e) {
+    if (root) err << "error: " << one_line(e.what()) << '\n';
+    return exit_bad_input;
+  } catch (const io::ResultsFileRefused& e) {
+    // Raised identically on every rank while creating or opening (bad or foreign file).
+    if (root) err << "error: " << one_line(e.what()) << '\n';
+    return exit_bad_input;
+  } catch (const std::exception& e) {
+    // Mid-run failures (disk full, ...) may hit one rank only: stop all, keep the file.
+    err << fmt::format("error: rank {}: {}; finished chunks are kept, rerun with --resume\n",
+                       world.rank(), one_line(e.what()))
+        << std::flush;
+    if (world.size() > 1) MPI_Abort(MPI_COMM_WORLD, exit_failure);
+    return exit_failure;
+  }
+
+  if (!root) return report.outcome == sweep::RunOutcome::interrupted ? 128 + report.stop_signal : 0;
+  const double rate =
+      report.seconds > 0.0 ? static_cast<double>(report.points_computed) / report.seconds : 0.0;
+  switch (report.outcome) {
+    case sweep::RunOutcome::dry_run:
+      out << report.dry_run_text;
+      return exit_success;
+    case sweep::RunOutcome::already_complete:
+      out << fmt::format("{}: already complete ({} points); nothing to do\n", report.path,
+                         report.points);
+      return exit_success;
+    case sweep::RunOutcome::complete:
+      out << fmt::format(
+          "{}: complete, {} points ({} computed now) in {} ({} points/s) on {} rank(s); "
+          "busiest rank {:.3g} s, mean {:.3g} s\n",
+          report.path, report.points, report.points_computed,
+          sweep::format_duration(report.seconds), sweep::format_count(rate), world.size(),
+          report.busy_max, report.busy_mean);
+      return exit_success;
+    case sweep::RunOutcome::interrupted:
+      err << fmt::format(
+          "interrupted{}: {} is incomplete; finish it with: modesweep run {} --resume{}\n",
+          report.stop_signal != 0 ? fmt::format(" by signal {}", report.stop_signal) : "",
+          report.path, spec_path_, output_.empty() ? "" : " --out " + output_);
+      return 128 + (report.stop_signal != 0 ? report.stop_signal : SIGTERM);
+  }
+  return exit_failure;
+}
+
+}  // namespace modesweep::cli

@@ -1,0 +1,120 @@
+#include "modesweep/cli/show_command.hpp"
+
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "modesweep/io/json_object.hpp"
+#include "modesweep/io/number_text.hpp"
+#include "modesweep/io/results_file.hpp"
+
+namespace modesweep::cli {
+namespace {
+
+// "complete", or what an unfinished file is and how to finish it.
+std::string status_text(const io::ResultsSummary& s) {
+  auto it = s.attributes.find("status");
+  const std::string status = it != s.attributes.end() ? it->second : "unknown";
+  if (status == io::status_complete && s.chunks_done == s.chunks_total) return "complete";
+  const std::string state = status == io::status_running ? "running, or killed" : status;
+  return fmt::format(
+      "INCOMPLETE ({}): {} of {} chunks done; finish with modesweep run SPEC "
+      "--resume",
+      state, s.chunks_done, s.chunks_total);
+}
+
+std::string axis_text(const std::vector<double>& v) {
+  if (v.empty()) return "(empty)";
+  if (v.size() <= 6) {
+    std::string out;
+    for (double x : v) out += (out.empty() ? "" : ", ") + fmt::format("{:.6g}", x);
+    return "[" + out + "]";
+  }
+  return fmt::format("{} values, {:.6g} .. {:.6g}", v.size(), v.front(), v.back());
+}
+
+std::string attribute(const io::ResultsSummary& s, const char* name) {
+  auto it = s.attributes.find(name);
+  return it != s.attributes.end() ? it->second : "";
+}
+
+}  // namespace
+
+ShowCommand::ShowCommand(CLI::App& parent)
+    : app_(parent.add_subcommand(
+          "show", "Describe a results file: status, axes and sizes, datasets, attributes.")) {
+  app_->add_option("file", path_, "results file (HDF5) written by modesweep run")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app_->add_flag("--json", json_, "print one JSON object");
+  app_->add_flag("--spec", print_spec_, "also print the spec text stored in the file");
+}
+
+int ShowCommand::run(std::ostream& out) const {
+  const io::ResultsSummary s = io::read_summary(path_);
+  std::string shape;
+  for (std::size_t d = 0; d < s.shape.size(); ++d) {
+    shape += fmt::format("{}{} {}", d > 0 ? " x " : "",
+                         d < s.dimension_names.size() ? s.dimension_names[d] : "?", s.shape[d]);
+  }
+  std::uint64_t points = 1;
+  for (std::uint64_t n : s.shape) points *= n;
+
+  if (json_) {
+    io::JsonObject attrs;
+    for (const auto& [key, value] : s.attributes) {
+      if (key != "spec" || print_spec_) attrs.add(key, value);
+    }
+    io::JsonObject axes;
+    for (const auto& [name, values] : s.coordinates) {
+      axes.add(name, axis_text(values));
+    }
+    std::string datasets;
+    for (const std::string& d : s.datasets) datasets += (datasets.empty() ? "" : " ") + d;
+    io::JsonObject o;
+    o.add("file", path_)
+        .add("status", attribute(s, "status"))
+        .add("complete",
+             s.chunks_done == s.chunks_total && attribute(s, "status") == io::status_complete)
+        .add("points", static_cast<double>(points))
+        .add("chunks_total", static_cast<double>(s.chunks_total))
+        .add("chunks_done", static_cast<double>(s.chunks_done))
+        .add("chunk_points", static_cast<double>(s.chunk_points))
+        .add("shape", shape)
+        .add("datasets", datasets)
+        .add("axes", axes)
+        .add("attributes", attrs);
+    out << o.str() << '\n';
+    return 0;
+  }
+
+  out << fmt::format("file        {}\n", path_);
+  out << fmt::format("status      {}\n", status_text(s));
+  out << fmt::format("design      {}, {} points in {} chunks of {}\n", attribute(s, "design"),
+                     points, s.chunks_total, s.chunk_points);
+  out << fmt::format("shape       {}\n", shape);
+  for (std::size_t d = 0; d < s.dimension_names.size(); ++d) {
+    auto it = s.coordinates.find(s.dimension_names[d]);
+    if (it != s.coordinates.end()) {
+      out << fmt::format("  {:<9} {}\n", it->first, axis_text(it->second));
+    }
+  }
+  std::string datasets;
+  for (const std::string& d : s.datasets) datasets += (datasets.empty() ? "" : ", ") + d;
+  out << fmt::format("datasets    {}\n", datasets);
+  out << fmt::format("model       learning_rate {}, capacity_scale {}, irreducible {}\n",
+                     attribute(s, "learning_rate"), attribute(s, "capacity_scale"),
+                     attribute(s, "irreducible"));
+  out << fmt::format("made by     modesweep {} (commit {}), Kokkos {} {}, {} MPI rank(s)\n",
+                     attribute(s, "modesweep_version"), attribute(s, "git_commit"),
+                     attribute(s, "kokkos_version"), attribute(s, "kokkos_backend"),
+                     attribute(s, "mpi_size"));
+  out << fmt::format(
+      "time        {} .. {}\n", attribute(s, "start_time"),
+      attribute(s, "end_time").empty() ? "(not finished)" : attribute(s, "end_time"));
+  out << fmt::format("spec        {}\n", attribute(s, "spec_path"));
+  if (print_spec_) out << attribute(s, "spec") << '\n';
+  return 0;
+}
+
+}  // namespace modesweep::cli

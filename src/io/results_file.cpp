@@ -1,0 +1,504 @@
+#include "modesweep/io/results_file.hpp"
+
+#include <fmt/format.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <limits>
+
+namespace modesweep::io {
+namespace {
+
+static_assert(sizeof(hid_t) == sizeof(std::int64_t), "hid_t is stored as int64_t");
+
+const char* const result_datasets[] = {"dL", "eps_N", "eps_D", "eps_tau", "bottleneck"};
+constexpr const char* progress_group = "sweep_progress";
+constexpr const char* progress_dataset = "sweep_progress/chunk_done";
+
+// Owns one HDF5 identifier; the close function depends on its kind.
+class Handle {
+ public:
+  Handle() = default;
+  // An empty `what` accepts a failed id (the caller checks get() < 0 itself).
+  Handle(hid_t id, herr_t (*close)(hid_t), const std::string& what) : id_(id), close_(close) {
+    if (id < 0 && !what.empty()) throw ResultsFileError("HDF5: cannot " + what);
+  }
+  Handle(Handle&& o) noexcept : id_(o.id_), close_(o.close_) { o.id_ = -1; }
+  Handle& operator=(Handle&& o) noexcept {
+    reset();
+    id_ = o.id_;
+    close_ = o.close_;
+    o.id_ = -1;
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  ~Handle() { reset(); }
+  void reset() {
+    if (id_ >= 0 && close_ != nullptr) close_(id_);
+    id_ = -1;
+  }
+  hid_t get() const { return id_; }
+  hid_t release() {
+    const hid_t id = id_;
+    id_ = -1;
+    return id;
+  }
+
+ private:
+  hid_t id_ = -1;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw ResultsFileError("HDF5: cannot " + what);
+}
+
+Handle space(const std::vector<hsize_t>& dims) {
+  return Handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
+                "create a dataspace");
+}
+
+Handle string_type() {
+  Handle t(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
+  check(H5Tset_size(t.get(), H5T_VARIABLE), "make a variable-length string type");
+  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "set UTF-8");
+  return t;
+}
+
+void write_string_attribute(hid_t object, const char* name, const std::string& value) {
+  const Handle type = string_type();
+  Handle scalar(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar dataspace");
+  if (H5Aexists(object, name) > 0) check(H5Adelete(object, name), std::string("replace ") + name);
+  Handle attr(H5Acreate2(object, name, type.get(), scalar.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, std::string("create attribute ") + name);
+  const char* data = value.c_str();
+  check(H5Awrite(attr.get(), type.get(), &data), std::string("write attribute ") + name);
+}
+
+template <class T>
+void write_number_attribute(hid_t object, const char* name, T value, hid_t mem_type,
+                            hid_t file_type) {
+  Handle scalar(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar dataspace");
+  Handle attr(H5Acreate2(object, name, file_type, scalar.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              std::string("create attribute ") + name);
+  check(H5Awrite(attr.get(), mem_type, &value), std::string("write attribute ") + name);
+}
+
+void write_double_attribute(hid_t object, const char* name, double value) {
+  write_number_attribute(object, name, value, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE);
+}
+void write_uint64_attribute(hid_t object, const char* name, std::uint64_t value) {
+  write_number_attribute(object, name, value, H5T_NATIVE_UINT64, H5T_STD_U64LE);
+}
+
+// Reads any scalar attribute as text (strings as they are, numbers with 17 digits).
+std::string read_attribute_text(hid_t object, const char* name) {
+  Handle attr(H5Aopen(object, name, H5P_DEFAULT), H5Aclose, std::string("open attribute ") + name);
+  Handle type(H5Aget_type(attr.get()), H5Tclose, "read an attribute type");
+  const H5T_class_t cls = H5Tget_class(type.get());
+  if (cls == H5T_STRING) {
+    if (H5Tis_variable_str(type.get()) > 0) {
+      const Handle mem = string_type();
+      char* data = nullptr;
+      check(H5Aread(attr.get(), mem.get(), &data), std::string("read attribute ") + name);
+      std::string value = data != nullptr ? data : "";
+      H5free_memory(data);
+      return value;
+    }
+    const std::size_t size = H5Tget_size(type.get());
+    std::string value(size, '\0');
+    Handle mem(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
+    check(H5Tset_size(mem.get(), size), "size a string type");
+    check(H5Aread(attr.get(), mem.get(), value.data()), std::string("read attribute ") + name);
+    return value.substr(0, value.find('\0'));
+  }
+  if (cls == H5T_INTEGER) {
+    long long value = 0;
+    check(H5Aread(attr.get(), H5T_NATIVE_LLONG, &value), std::string("read attribute ") + name);
+    return std::to_string(value);
+  }
+  if (cls == H5T_FLOAT) {
+    double value = 0.0;
+    check(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, &value), std::string("read attribute ") + name);
+    return fmt::format("{}", value);
+  }
+  return "(unsupported type)";
+}
+
+Handle collective_transfer() {
+  Handle dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "create a transfer property list");
+  check(H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE), "request collective I/O");
+  return dxpl;
+}
+
+// Dataset storage chunk: trailing dimensions first, up to about 64Ki elements.
+std::vector<hsize_t> storage_chunk(const std::vector<std::uint64_t>& shape) {
+  std::vector<hsize_t> chunk(shape.size(), 1);
+  hsize_t elements = 1;
+  for (std::size_t d = shape.size(); d-- > 0;) {
+    const hsize_t want = std::max<hsize_t>(1, (hsize_t{1} << 16) / elements);
+    chunk[d] = std::min<hsize_t>(std::max<std::uint64_t>(shape[d], 1), want);
+    elements *= chunk[d];
+  }
+  return chunk;
+}
+
+Handle create_dataset(hid_t file, const char* name, hid_t file_type,
+                      const std::vector<std::uint64_t>& shape) {
+  const std::vector<hsize_t> dims(shape.begin(), shape.end());
+  const Handle s = space(dims);
+  Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create a dataset property list");
+  const std::vector<hsize_t> chunk = storage_chunk(shape);
+  check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "chunk a dataset");
+  // Space is allocated now and never filled: after creation only raw data is written, so a
+  // killed run leaves consistent metadata; chunk_done says which values are real.
+  check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), "set early allocation");
+  check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), "disable fill values");
+  return Handle(H5Dcreate2(file, name, file_type, s.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                H5Dclose, std::string("create dataset ") + name);
+}
+
+// Selects the flat range of a C-order dataset as a union of hyperslabs (none when count = 0).
+Handle select_range(hid_t dataset, std::uint64_t begin, std::uint64_t count) {
+  Handle s(H5Dget_space(dataset), H5Sclose, "get a dataspace");
+  if (count == 0) {
+    check(H5Sselect_none(s.get()), "select nothing");
+    return s;
+  }
+  const int rank = H5Sget_simple_extent_ndims(s.get());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(s.get(), dims.data(), nullptr);
+  const std::vector<std::uint64_t> shape(dims.begin(), dims.end());
+  bool first = true;
+  for (const sweep::Box& box : sweep::flat_range_boxes(shape, begin, count)) {
+    const std::vector<hsize_t> start(box.start.begin(), box.start.end());
+    const std::vector<hsize_t> n(box.count.begin(), box.count.end());
+    check(H5Sselect_hyperslab(s.get(), first ? H5S_SELECT_SET : H5S_SELECT_OR, start.data(),
+                              nullptr, n.data(), nullptr),
+          "select a hyperslab");
+    first = false;
+  }
+  return s;
+}
+
+void write_range(hid_t file, const char* name, hid_t mem_type, const void* data,
+                 std::uint64_t begin, std::uint64_t count, hid_t dxpl) {
+  Handle ds(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose, std::string("open dataset ") + name);
+  const Handle file_space = select_range(ds.get(), begin, count);
+  const hsize_t n = count;
+  Handle mem_space = space({std::max<hsize_t>(n, 1)});
+  if (count == 0) check(H5Sselect_none(mem_space.get()), "select nothing");
+  check(H5Dwrite(ds.get(), mem_type, mem_space.get(), file_space.get(), dxpl,
+                 count == 0 ? nullptr : data),
+        std::string("write dataset ") + name);
+}
+
+}  // namespace
+
+ResultsFile::ResultsFile(std::int64_t file, MPI_Comm comm, const grid::Grid& grid,
+                         std::uint64_t chunk_points)
+    : file_(file), comm_(comm), grid_(&grid), chunk_points_(chunk_points) {}
+
+ResultsFile::ResultsFile(ResultsFile&& other) noexcept
+    : file_(other.file_),
+      comm_(other.comm_),
+      grid_(other.grid_),
+      chunk_points_(other.chunk_points_) {
+  other.file_ = -1;
+}
+
+ResultsFile::~ResultsFile() {
+  if (std::uncaught_exceptions() > 0) return;
+  close();
+}
+
+void ResultsFile::close() {
+  if (file_ >= 0) H5Fclose(file_);
+  file_ = -1;
+}
+
+namespace {
+Handle mpio_access(MPI_Comm comm) {
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create a file access property list");
+  check(H5Pset_fapl_mpio(fapl.get(), comm, MPI_INFO_NULL), "select the MPI-IO driver");
+  // Metadata is written by all ranks collectively and read once by rank 0 for all.
+  check(H5Pset_all_coll_metadata_ops(fapl.get(), true), "set collective metadata reads");
+  check(H5Pset_coll_metadata_write(fapl.get(), true), "set collective metadata writes");
+  return fapl;
+}
+}  // namespace
+
+ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const grid::Grid& grid,
+                                const RunAttributes& attributes) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const Handle fapl = mpio_access(comm);
+  const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+  if (file < 0) throw ResultsFileRefused(fmt::format("{}: cannot create the results file", path));
+  ResultsFile out(file, comm, grid, grid.spec().chunk_points);
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  const Handle dxpl = collective_transfer();
+  const std::vector<std::uint64_t> shape = grid.shape();
+  const std::vector<std::string> dims = grid.dimension_names();
+  const spec::SweepSpec& sp = grid.spec();
+
+  // Coordinates: dimension scales, written by rank 0 inside the collective call.
+  std::vector<Handle> scales;
+  if (grid.is_factorial()) {
+    for (std::size_t d = 0; d < dims.size(); ++d) {
+      const int axis = grid::factorial_storage_order[d];
+      Handle ds = create_dataset(file, dims[d].c_str(), H5T_IEEE_F64LE, {shape[d]});
+      const std::vector<double>& values = grid.axis_values(axis);
+      write_range(file, dims[d].c_str(), H5T_NATIVE_DOUBLE, values.data(), 0,
+                  rank == 0 ? shape[d] : 0, dxpl.get());
+      check(H5DSset_scale(ds.get(), dims[d].c_str()), "make a dimension scale");
+      scales.push_back(std::move(ds));
+    }
+  } else {
+    // The point index is written chunk by chunk with the results.
+    Handle ds = create_dataset(file, "point", H5T_STD_U64LE, shape);
+    check(H5DSset_scale(ds.get(), "point"), "make a dimension scale");
+    for (const char* name : spec::axis_names) {
+      Handle column = create_dataset(file, name, H5T_IEEE_F64LE, shape);
+      check(H5DSattach_scale(column.get(), ds.get(), 0), "attach a dimension scale");
+      check(H5DSset_label(column.get(), 0, "point"), "label a dimension");
+    }
+    scales.push_back(std::move(ds));
+  }
+  for (const char* name : result_datasets) {
+    const bool is_flag = std::strcmp(name, "bottleneck") == 0;
+    Handle ds = create_dataset(file, name, is_flag ? H5T_STD_I8LE : H5T_IEEE_F64LE, shape);
+    for (std::size_t d = 0; d < scales.size(); ++d) {
+      check(H5DSattach_scale(ds.get(), scales[d].get(), static_cast<unsigned>(d)),
+            "attach a dimension scale");
+      check(H5DSset_label(ds.get(), static_cast<unsigned>(d), dims[d].c_str()),
+            "label a dimension");
+    }
+    if (is_flag) {
+      // CF-style flags: the largest single-resource loss (MODEL.md 5, "Joint").
+      const std::int8_t values[] = {0, 1, 2, 3};
+      Handle s = space({4});
+      Handle attr(
+          H5Acreate2(ds.get(), "flag_values", H5T_STD_I8LE, s.get(), H5P_DEFAULT, H5P_DEFAULT),
+          H5Aclose, "create attribute flag_values");
+      check(H5Awrite(attr.get(), H5T_NATIVE_INT8, values), "write attribute flag_values");
+      write_string_attribute(ds.get(), "flag_meanings", "capacity data time none");
+      write_string_attribute(ds.get(), "long_name",
+                             "largest of eps_N (capacity), eps_D (data), eps_tau (time)");
+    } else {
+      write_string_attribute(ds.get(), "long_name",
+                             std::strcmp(name, "dL") == 0
+                                 ? "reducible loss dL(N, D, tau), MODEL.md 3"
+                                 : fmt::format("single-resource loss {}, MODEL.md 5", name));
+    }
+  }
+
+  const std::uint64_t n_chunks = sweep::ChunkLayout{grid.size(), out.chunk_points_}.chunk_count();
+  Handle group(H5Gcreate2(file, progress_group, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+               "create group sweep_progress");
+  {
+    Handle done = create_dataset(file, progress_dataset, H5T_STD_U8LE, {n_chunks});
+    write_uint64_attribute(done.get(), "chunk_points", out.chunk_points_);
+    // The bytes are allocated but never filled: write zeros explicitly, in slices.
+    const std::uint64_t slice = 1 << 20;
+    const std::vector<std::uint8_t> zeros(static_cast<std::size_t>(std::min(slice, n_chunks)), 0);
+    for (std::uint64_t b = 0; b < n_chunks; b += slice) {
+      const std::uint64_t n = std::min(slice, n_chunks - b);
+      write_range(file, progress_dataset, H5T_NATIVE_UINT8, zeros.data(), b, rank == 0 ? n : 0,
+                  dxpl.get());
+    }
+  }
+
+  const hid_t root = file;
+  write_uint64_attribute(root, "format_version", results_format_version);
+  write_string_attribute(root, "spec", sp.text);
+  write_string_attribute(root, "spec_path", sp.source_name);
+  write_string_attribute(root, "name", sp.name);
+  write_string_attribute(root, "mode", spec::mode_name(sp.mode));
+  write_string_attribute(root, "design", spec::design_name(sp.design));
+  write_double_attribute(root, "learning_rate", sp.learning_rate);
+  write_double_attribute(root, "capacity_scale", sp.capacity_scale);
+  write_double_attribute(root, "irreducible", sp.irreducible);
+  write_double_attribute(root, "flops_per_param_token", sp.flops_per_param_token);
+  if (!grid.is_factorial()) {
+    write_uint64_attribute(root, "design_count", sp.count);
+    write_uint64_attribute(root, "design_seed", sp.seed);
+  }
+  write_uint64_attribute(root, "n_points", grid.size());
+  write_string_attribute(root, "modesweep_version", attributes.modesweep_version);
+  write_string_attribute(root, "git_commit", attributes.git_commit);
+  write_string_attribute(root, "kokkos_version", attributes.kokkos_version);
+  write_string_attribute(root, "kokkos_backend", attributes.kokkos_backend);
+  write_uint64_attribute(root, "mpi_size", static_cast<std::uint64_t>(attributes.mpi_size));
+  write_string_attribute(root, "start_time", attributes.start_time);
+  write_string_attribute(root, "end_time", "");
+  write_string_attribute(root, "status", status_running);
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush the results file");
+  return out;
+}
+
+ResultsFile ResultsFile::open_for_resume(const std::string& path, MPI_Comm comm,
+                                         const grid::Grid& grid) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const Handle fapl = mpio_access(comm);
+  // Checked through a plain handle: these failures are the same on every rank, so its
+  // collective close on the way out is safe.
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get()), H5Fclose, "");
+  if (file.get() < 0) {
+    throw ResultsFileRefused(fmt::format(
+        "{}: cannot open as an HDF5 file to resume; remove it or run with --force", path));
+  }
+  if (H5Aexists(file.get(), "spec") <= 0 ||
+      H5Lexists(file.get(), progress_group, H5P_DEFAULT) <= 0) {
+    throw ResultsFileRefused(fmt::format(
+        "{}: not a modesweep results file (no spec or sweep_progress); use --force to overwrite",
+        path));
+  }
+  if (read_attribute_text(file.get(), "spec") != grid.spec().text) {
+    throw ResultsFileRefused(fmt::format(
+        "{}: was made from a different spec text; resume needs the same spec (or use --force "
+        "to start over)",
+        path));
+  }
+  std::uint64_t chunk_points = 0;
+  {
+    Handle done(H5Dopen2(file.get(), progress_dataset, H5P_DEFAULT), H5Dclose, "open chunk_done");
+    chunk_points = std::stoull(read_attribute_text(done.get(), "chunk_points"));
+  }
+  return ResultsFile(file.release(), comm, grid, chunk_points);
+}
+
+std::vector<std::uint8_t> ResultsFile::chunk_done() const {
+  const std::uint64_t n = sweep::ChunkLayout{grid_->size(), chunk_points_}.chunk_count();
+  std::vector<std::uint8_t> flags(static_cast<std::size_t>(n));
+  Handle done(H5Dopen2(file_, progress_dataset, H5P_DEFAULT), H5Dclose, "open chunk_done");
+  const Handle dxpl = collective_transfer();
+  check(H5Dread(done.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, dxpl.get(), flags.data()),
+        "read chunk_done");
+  return flags;
+}
+
+void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRange range,
+                              std::int64_t chunk) {
+  const Handle dxpl = collective_transfer();
+  const std::uint64_t count = results != nullptr ? range.count : 0;
+  const std::uint64_t begin = results != nullptr ? range.begin : 0;
+  if (!grid_->is_factorial()) {
+    std::vector<model::ModelPoint> points(static_cast<std::size_t>(count));
+    if (count > 0) grid_->fill_points(begin, count, points.data());
+    std::vector<std::uint64_t> index(points.size());
+    std::vector<double> column(points.size());
+    for (std::size_t i = 0; i < index.size(); ++i) index[i] = begin + i;
+    write_range(file_, "point", H5T_NATIVE_UINT64, index.data(), begin, count, dxpl.get());
+    double model::ModelPoint::*fields[] = {&model::ModelPoint::alpha, &model::ModelPoint::beta,
+                                           &model::ModelPoint::gamma, &model::ModelPoint::N,
+                                           &model::ModelPoint::D,     &model::ModelPoint::tau};
+    for (int a = 0; a < spec::axis_count; ++a) {
+      for (std::size_t i = 0; i < points.size(); ++i) column[i] = points[i].*fields[a];
+      write_range(file_, spec::axis_names[a], H5T_NATIVE_DOUBLE, column.data(), begin, count,
+                  dxpl.get());
+    }
+  }
+  const sweep::ChunkResults empty;
+  const sweep::ChunkResults& r = results != nullptr ? *results : empty;
+  write_range(file_, "dL", H5T_NATIVE_DOUBLE, r.dL.data(), begin, count, dxpl.get());
+  write_range(file_, "eps_N", H5T_NATIVE_DOUBLE, r.eps_N.data(), begin, count, dxpl.get());
+  write_range(file_, "eps_D", H5T_NATIVE_DOUBLE, r.eps_D.data(), begin, count, dxpl.get());
+  write_range(file_, "eps_tau", H5T_NATIVE_DOUBLE, r.eps_tau.data(), begin, count, dxpl.get());
+  write_range(file_, "bottleneck", H5T_NATIVE_INT8, r.bottleneck.data(), begin, count, dxpl.get());
+  // The data must be on disk before the flag that says so.
+  check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
+  const std::uint8_t one = 1;
+  write_range(file_, progress_dataset, H5T_NATIVE_UINT8, &one,
+              static_cast<std::uint64_t>(std::max<std::int64_t>(chunk, 0)), chunk >= 0 ? 1 : 0,
+              dxpl.get());
+  check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
+}
+
+void ResultsFile::set_status(const std::string& status, const std::string& end_time) {
+  write_string_attribute(file_, "status", status);
+  write_string_attribute(file_, "end_time", end_time);
+  check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
+}
+
+namespace {
+
+herr_t collect_attribute(hid_t object, const char* name, const H5A_info_t*, void* data) {
+  auto& out = *static_cast<std::map<std::string, std::string>*>(data);
+  try {
+    out[name] = read_attribute_text(object, name);
+  } catch (const ResultsFileError&) {
+    out[name] = "(unreadable)";
+  }
+  return 0;
+}
+
+}  // namespace
+
+ResultsSummary read_summary(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    throw ResultsFileError(fmt::format("{}: not an HDF5 file (or cannot be read)", path));
+  }
+  // Without file locking, so that a file still being written can be looked at.
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create a file access property list");
+  check(H5Pset_file_locking(fapl.get(), false, true), "disable file locking");
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose,
+              fmt::format("open {}", path));
+  ResultsSummary summary;
+  hsize_t idx = 0;
+  H5Aiterate2(file.get(), H5_INDEX_NAME, H5_ITER_INC, &idx, collect_attribute, &summary.attributes);
+  if (summary.attributes.count("spec") == 0) {
+    throw ResultsFileError(
+        fmt::format("{}: not a modesweep results file (no spec attribute)", path));
+  }
+  for (const char* name : result_datasets) {
+    if (H5Lexists(file.get(), name, H5P_DEFAULT) > 0) summary.datasets.emplace_back(name);
+  }
+  if (H5Lexists(file.get(), "dL", H5P_DEFAULT) > 0) {
+    Handle ds(H5Dopen2(file.get(), "dL", H5P_DEFAULT), H5Dclose, "open dL");
+    Handle s(H5Dget_space(ds.get()), H5Sclose, "get a dataspace");
+    const int rank = H5Sget_simple_extent_ndims(s.get());
+    std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+    H5Sget_simple_extent_dims(s.get(), dims.data(), nullptr);
+    summary.shape.assign(dims.begin(), dims.end());
+    for (int d = 0; d < rank; ++d) {
+      // The name of the scale attached to dimension d is its dataset name.
+      std::string label;
+      auto visitor = [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
+        char name[256] = {};
+        H5Iget_name(scale, name, sizeof name);
+        *static_cast<std::string*>(out) = name[0] == '/' ? name + 1 : name;
+        return 1;
+      };
+      H5DSiterate_scales(ds.get(), static_cast<unsigned>(d), nullptr, visitor, &label);
+      summary.dimension_names.emplace_back(label);
+      if (summary.attributes["design"] == "factorial" && !label.empty()) {
+        std::vector<double> values(static_cast<std::size_t>(dims[static_cast<std::size_t>(d)]));
+        Handle coord(H5Dopen2(file.get(), label.c_str(), H5P_DEFAULT), H5Dclose,
+                     "open a coordinate");
+        check(H5Dread(coord.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+              "read a coordinate");
+        summary.coordinates[label] = values;
+      }
+    }
+  }
+  if (H5Lexists(file.get(), progress_group, H5P_DEFAULT) > 0) {
+    Handle done(H5Dopen2(file.get(), progress_dataset, H5P_DEFAULT), H5Dclose, "open chunk_done");
+    Handle s(H5Dget_space(done.get()), H5Sclose, "get a dataspace");
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(s.get(), &n, nullptr);
+    std::vector<std::uint8_t> flags(static_cast<std::size_t>(n));
+    check(H5Dread(done.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, flags.data()),
+          "read chunk_done");
+    summary.chunks_total = n;
+    summary.chunks_done = static_cast<std::uint64_t>(std::count(flags.begin(), flags.end(), 1));
+    summary.chunk_points = std::stoull(read_attribute_text(done.get(), "chunk_points"));
+  }
+  return summary;
+}
+
+}  // namespace modesweep::io

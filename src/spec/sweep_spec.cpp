@@ -1,0 +1,398 @@
+// Sweep spec parsing and validation (toml++). Every check runs before any work and reports
+// FILE:LINE:COL, the key and the valid range on one line.
+#include "modesweep/spec/sweep_spec.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "modesweep/model/validate.hpp"
+
+namespace modesweep::spec {
+namespace {
+
+constexpr double infinity = std::numeric_limits<double>::infinity();
+
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+
+  [[noreturn]] void fail(const toml::source_region& where, const std::string& key,
+                         const std::string& what) const {
+    throw SpecError(
+        fmt::format("{}:{}:{}: {}: {}", source_, where.begin.line, where.begin.column, key, what));
+  }
+
+  // Rejects keys of `table` outside `allowed`.
+  void check_keys(const toml::table& table, const std::string& prefix,
+                  std::initializer_list<const char*> allowed) const {
+    for (auto&& [key, node] : table) {
+      bool known = false;
+      for (const char* name : allowed) known = known || key.str() == name;
+      if (!known) {
+        std::string valid;
+        for (const char* name : allowed) valid += (valid.empty() ? "" : ", ") + std::string(name);
+        fail(key.source(), prefix + std::string(key.str()),
+             fmt::format("unknown key; valid keys here: {}", valid));
+      }
+    }
+  }
+
+  const toml::table* optional_table(const toml::table& root, const char* name) const {
+    const toml::node* node = root.get(name);
+    if (node == nullptr) return nullptr;
+    if (!node->is_table())
+      fail(node->source(), name, "must be a table ([" + std::string(name) + "])");
+    return node->as_table();
+  }
+
+  double number(const toml::node& node, const std::string& key) const {
+    if (auto v = node.value_exact<double>()) return *v;
+    if (auto v = node.value_exact<std::int64_t>()) return static_cast<double>(*v);
+    if (node.is_string()) {
+      fail(node.source(), key, "must be a number, not a string (write inf without quotes)");
+    }
+    fail(node.source(), key, fmt::format("must be a number, not a {}", type_name(node)));
+  }
+
+  // A non-negative integer; a float that is an exact integer (1e6) is accepted.
+  std::uint64_t count(const toml::node& node, const std::string& key, std::uint64_t low,
+                      std::uint64_t high) const {
+    double value;
+    if (auto v = node.value_exact<std::int64_t>()) {
+      value = static_cast<double>(*v);
+    } else if (auto d = node.value_exact<double>()) {
+      value = *d;
+      if (!(std::floor(value) == value)) {
+        fail(node.source(), key, fmt::format("{} is not an integer", value));
+      }
+    } else {
+      fail(node.source(), key, fmt::format("must be an integer, not a {}", type_name(node)));
+    }
+    if (!(value >= static_cast<double>(low) && value <= static_cast<double>(high))) {
+      fail(node.source(), key,
+           fmt::format("{} is out of range: must be an integer in [{}, {}]", value, low, high));
+    }
+    return static_cast<std::uint64_t>(value);
+  }
+
+  std::string string(const toml::node& node, const std::string& key) const {
+    if (auto v = node.value_exact<std::string>()) return *v;
+    fail(node.source(), key, fmt::format("must be a string, not a {}", type_name(node)));
+  }
+
+  // A value of one axis or model constant, checked against the model's domain.
+  double field_value(const toml::node& node, const std::string& key, const char* field) const {
+    const double value = number(node, key);
+    if (auto problem = model::validate_field(field, value)) fail(node.source(), key, *problem);
+    return value;
+  }
+
+  static std::string type_name(const toml::node& node) {
+    switch (node.type()) {
+      case toml::node_type::table:
+        return "table";
+      case toml::node_type::array:
+        return "array";
+      case toml::node_type::string:
+        return "string";
+      case toml::node_type::integer:
+        return "integer";
+      case toml::node_type::floating_point:
+        return "float";
+      case toml::node_type::boolean:
+        return "boolean";
+      default:
+        return "date/time";
+    }
+  }
+
+ private:
+  std::string source_;
+};
+
+// linspace/logspace endpoints are exact; logspace steps in log10 so that decades land on
+// exact powers of ten (pow(10, 4) is exact, exp(4 log 10) is not).
+std::vector<double> spaced(double a, double b, std::uint64_t n, bool log_scale) {
+  std::vector<double> values(n);
+  const double m = static_cast<double>(n - 1);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const double t = static_cast<double>(i);
+    if (log_scale) {
+      values[i] = std::pow(10.0, (std::log10(a) * (m - t) + std::log10(b) * t) / m);
+    } else {
+      values[i] = (a * (m - t) + b * t) / m;
+    }
+  }
+  values.front() = a;
+  values.back() = b;
+  return values;
+}
+
+// One axis of a factorial grid: a number, a list, or {linspace|logspace = [a, b, n]}.
+AxisSpec read_factorial_axis(const Reader& r, const toml::node& node, const std::string& key,
+                             const char* field) {
+  AxisSpec axis;
+  if (const toml::array* list = node.as_array()) {
+    if (list->empty()) r.fail(node.source(), key, "empty axis: give at least one value");
+    if (list->size() > max_axis_values) {
+      r.fail(node.source(), key, fmt::format("more than {} values", max_axis_values));
+    }
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      axis.values.push_back(r.field_value(*list->get(i), fmt::format("{}[{}]", key, i), field));
+    }
+  } else if (const toml::table* table = node.as_table()) {
+    r.check_keys(*table, key + ".", {"linspace", "logspace", "with_inf"});
+    const toml::node* lin = table->get("linspace");
+    const toml::node* log = table->get("logspace");
+    if ((lin == nullptr) == (log == nullptr)) {
+      r.fail(node.source(), key,
+             "give exactly one of {linspace = [a, b, n]} or {logspace = [a, b, n]}");
+    }
+    const toml::node& spec = lin != nullptr ? *lin : *log;
+    const std::string spec_key = key + (lin != nullptr ? ".linspace" : ".logspace");
+    const toml::array* abn = spec.as_array();
+    if (abn == nullptr || abn->size() != 3) {
+      r.fail(spec.source(), spec_key, "must be [first, last, count]");
+    }
+    const double a = r.field_value(*abn->get(0), spec_key + "[0]", field);
+    const double b = r.field_value(*abn->get(1), spec_key + "[1]", field);
+    const std::uint64_t n = r.count(*abn->get(2), spec_key + "[2]", 2, max_axis_values);
+    if (std::isinf(a) || std::isinf(b)) {
+      r.fail(spec.source(), spec_key, "endpoints must be finite (add with_inf = true for inf)");
+    }
+    if (!(a < b))
+      r.fail(spec.source(), spec_key, fmt::format("first ({}) must be below last ({})", a, b));
+    axis.values = spaced(a, b, n, log != nullptr);
+    if (const toml::node* with_inf = table->get("with_inf")) {
+      auto flag = with_inf->value_exact<bool>();
+      if (!flag) r.fail(with_inf->source(), key + ".with_inf", "must be true or false");
+      if (*flag) {
+        if (auto problem = model::validate_field(field, infinity)) {
+          r.fail(with_inf->source(), key + ".with_inf", *problem);
+        }
+        axis.values.push_back(infinity);
+      }
+    }
+  } else {
+    axis.values.push_back(r.field_value(node, key, field));
+  }
+  std::set<double> seen;
+  for (std::size_t i = 0; i < axis.values.size(); ++i) {
+    if (!seen.insert(axis.values[i]).second) {
+      r.fail(node.source(), key,
+             fmt::format("value {} appears twice: axis values must be distinct", axis.values[i]));
+    }
+  }
+  return axis;
+}
+
+// One axis of a sampled design: a number (fixed) or {range = [low, high], scale = "linear"|"log"}.
+AxisSpec read_design_axis(const Reader& r, const toml::node& node, const std::string& key,
+                          const char* field) {
+  AxisSpec axis;
+  if (const toml::table* table = node.as_table()) {
+    r.check_keys(*table, key + ".", {"range", "scale"});
+    const toml::node* range = table->get("range");
+    if (range == nullptr) r.fail(node.source(), key, "missing range = [low, high]");
+    const toml::array* lh = range->as_array();
+    if (lh == nullptr || lh->size() != 2)
+      r.fail(range->source(), key + ".range", "must be [low, high]");
+    axis.is_range = true;
+    axis.low = r.field_value(*lh->get(0), key + ".range[0]", field);
+    axis.high = r.field_value(*lh->get(1), key + ".range[1]", field);
+    if (std::isinf(axis.low) || std::isinf(axis.high)) {
+      r.fail(range->source(), key + ".range",
+             "a sampled range must be finite (fix an axis at inf with a plain value)");
+    }
+    if (!(axis.low < axis.high)) {
+      r.fail(range->source(), key + ".range",
+             fmt::format("low ({}) must be below high ({})", axis.low, axis.high));
+    }
+    if (const toml::node* scale = table->get("scale")) {
+      const std::string s = r.string(*scale, key + ".scale");
+      if (s != "linear" && s != "log") {
+        r.fail(scale->source(), key + ".scale",
+               fmt::format("\"{}\": valid are \"linear\", \"log\"", s));
+      }
+      axis.log_scale = s == "log";
+    }
+    return axis;
+  }
+  if (node.is_array()) {
+    r.fail(node.source(), key,
+           "a sampled design takes {range = [low, high], scale = \"linear\"|\"log\"} or one fixed "
+           "value, not a list (lists are for design = \"factorial\")");
+  }
+  axis.values.push_back(r.field_value(node, key, field));
+  return axis;
+}
+
+}  // namespace
+
+const char* design_name(Design design) {
+  switch (design) {
+    case Design::factorial:
+      return "factorial";
+    case Design::latin_hypercube:
+      return "latin-hypercube";
+    case Design::sobol:
+      return "sobol";
+  }
+  return "?";
+}
+
+const char* mode_name(Mode) { return "exact"; }
+
+std::uint64_t point_count(const SweepSpec& spec) {
+  if (spec.design != Design::factorial) return spec.count;
+  std::uint64_t n = 1;
+  for (const AxisSpec& axis : spec.axes) n *= axis.values.size();
+  return n;
+}
+
+SweepSpec parse_spec(std::string_view text, const std::string& source_name,
+                     std::uint64_t max_points) {
+  const Reader r(source_name);
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    throw SpecError(fmt::format("{}:{}:{}: TOML syntax: {}", source_name, where.line, where.column,
+                                e.description()));
+  }
+  SweepSpec spec;
+  spec.source_name = source_name;
+  spec.text = std::string(text);
+  r.check_keys(root, "", {"sweep", "model", "design", "axes"});
+
+  const toml::table* sweep = r.optional_table(root, "sweep");
+  if (sweep == nullptr)
+    r.fail(root.source(), "sweep", "missing [sweep] table (mode, design, output)");
+  r.check_keys(*sweep, "sweep.", {"name", "mode", "design", "output", "chunk_points"});
+  if (const toml::node* n = sweep->get("name")) spec.name = r.string(*n, "sweep.name");
+  if (const toml::node* n = sweep->get("mode")) {
+    const std::string mode = r.string(*n, "sweep.mode");
+    if (mode == "mc" || mode == "both") {
+      r.fail(n->source(), "sweep.mode",
+             fmt::format("\"{}\" (Monte Carlo) is not available in this version; valid: \"exact\"",
+                         mode));
+    }
+    if (mode != "exact")
+      r.fail(n->source(), "sweep.mode", fmt::format("\"{}\": valid is \"exact\"", mode));
+  }
+  if (const toml::node* n = sweep->get("design")) {
+    const std::string design = r.string(*n, "sweep.design");
+    if (design == "factorial") {
+      spec.design = Design::factorial;
+    } else if (design == "latin-hypercube") {
+      spec.design = Design::latin_hypercube;
+    } else if (design == "sobol") {
+      spec.design = Design::sobol;
+    } else {
+      r.fail(
+          n->source(), "sweep.design",
+          fmt::format("\"{}\": valid are \"factorial\", \"latin-hypercube\", \"sobol\"", design));
+    }
+  }
+  if (const toml::node* n = sweep->get("output")) {
+    spec.output = r.string(*n, "sweep.output");
+    if (spec.output.empty()) r.fail(n->source(), "sweep.output", "must not be empty");
+  }
+  if (const toml::node* n = sweep->get("chunk_points")) {
+    spec.chunk_points = r.count(*n, "sweep.chunk_points", 1, max_chunk_points);
+  }
+
+  if (const toml::table* m = r.optional_table(root, "model")) {
+    r.check_keys(*m, "model.",
+                 {"learning_rate", "capacity_scale", "irreducible", "flops_per_param_token"});
+    if (const toml::node* n = m->get("learning_rate")) {
+      spec.learning_rate = r.field_value(*n, "model.learning_rate", "learning_rate");
+    }
+    if (const toml::node* n = m->get("capacity_scale")) {
+      spec.capacity_scale = r.field_value(*n, "model.capacity_scale", "capacity_scale");
+    }
+    if (const toml::node* n = m->get("irreducible")) {
+      spec.irreducible = r.field_value(*n, "model.irreducible", "irreducible");
+    }
+    if (const toml::node* n = m->get("flops_per_param_token")) {
+      spec.flops_per_param_token = r.number(*n, "model.flops_per_param_token");
+      if (!(spec.flops_per_param_token > 0.0 && std::isfinite(spec.flops_per_param_token))) {
+        r.fail(
+            n->source(), "model.flops_per_param_token",
+            fmt::format("{} is out of range: must be finite and > 0", spec.flops_per_param_token));
+      }
+    }
+  }
+
+  const toml::table* design = r.optional_table(root, "design");
+  if (spec.design == Design::factorial) {
+    if (design != nullptr) {
+      r.fail(design->source(), "design",
+             "[design] (count, seed) applies to design = \"latin-hypercube\" or \"sobol\" only");
+    }
+  } else {
+    if (design == nullptr) {
+      r.fail(sweep->source(), "design",
+             fmt::format("design = \"{}\" needs a [design] table with count (and seed)",
+                         design_name(spec.design)));
+    }
+    r.check_keys(*design, "design.", {"count", "seed"});
+    const toml::node* count = design->get("count");
+    if (count == nullptr) r.fail(design->source(), "design.count", "missing: the number of points");
+    spec.count = r.count(*count, "design.count", 1, std::numeric_limits<std::int64_t>::max());
+    if (const toml::node* n = design->get("seed")) {
+      spec.seed = r.count(*n, "design.seed", 0, std::numeric_limits<std::int64_t>::max());
+    }
+  }
+
+  const toml::table* axes = r.optional_table(root, "axes");
+  if (axes == nullptr)
+    r.fail(root.source(), "axes", "missing [axes] table (alpha, beta, gamma, N, D, tau)");
+  r.check_keys(*axes, "axes.", {"alpha", "beta", "gamma", "N", "D", "tau"});
+  for (int a = 0; a < axis_count; ++a) {
+    const char* field = axis_names[a];
+    const std::string key = std::string("axes.") + field;
+    const toml::node* node = axes->get(field);
+    if (node == nullptr) {
+      r.fail(axes->source(), key,
+             "missing: every axis needs a value (use inf for an unlimited resource)");
+    }
+    spec.axes[a] = spec.design == Design::factorial ? read_factorial_axis(r, *node, key, field)
+                                                    : read_design_axis(r, *node, key, field);
+  }
+
+  // Grid size against --max-points, in floating point so that a huge product cannot wrap.
+  if (spec.design == Design::factorial) {
+    double product = 1.0;
+    for (const AxisSpec& axis : spec.axes) product *= static_cast<double>(axis.values.size());
+    if (product > static_cast<double>(max_points)) {
+      r.fail(axes->source(), "axes",
+             fmt::format("the grid has {:.4g} points, over --max-points = {}: shrink an axis or "
+                         "raise --max-points",
+                         product, max_points));
+    }
+  } else if (spec.count > max_points) {
+    r.fail(design->get("count")->source(), "design.count",
+           fmt::format("{} points is over --max-points = {}: lower count or raise --max-points",
+                       spec.count, max_points));
+  }
+  return spec;
+}
+
+SweepSpec parse_spec_file(const std::string& path, std::uint64_t max_points) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SpecError(fmt::format("{}: cannot read the spec file", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_spec(text.str(), path, max_points);
+}
+
+}  // namespace modesweep::spec

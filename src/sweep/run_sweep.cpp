@@ -1,0 +1,256 @@
+#include "modesweep/sweep/run_sweep.hpp"
+
+#include <fmt/format.h>
+
+#include <Kokkos_Core.hpp>
+#include <algorithm>
+#include <boost/mpi/collectives.hpp>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <ostream>
+#include <sstream>
+
+#include "modesweep/grid/grid.hpp"
+#include "modesweep/io/results_file.hpp"
+#include "modesweep/sweep/kernel.hpp"
+#include "modesweep/sweep/partition.hpp"
+#include "modesweep/sweep/progress.hpp"
+#include "modesweep/version.hpp"
+
+namespace modesweep::sweep {
+namespace {
+
+namespace mpi = boost::mpi;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Estimated cost of each chunk: the time of a few points spread over it (each evaluated with
+// its group, so block costs are included). Only the schedule depends on it, never a result.
+double estimate_chunk_cost(const grid::Grid& grid, IndexRange range) {
+  constexpr std::uint64_t samples = 4;
+  ChunkResults scratch;
+  const auto t0 = Clock::now();
+  for (std::uint64_t s = 0; s < samples; ++s) {
+    const std::uint64_t offset = range.count * (2 * s + 1) / (2 * samples);
+    evaluate_chunk(grid, range.begin + offset, 1, scratch);
+  }
+  return seconds_since(t0);
+}
+
+// Every rank estimates the chunks i = rank mod size; all gather, so all hold the same costs.
+std::vector<double> estimate_costs(const grid::Grid& grid, const ChunkLayout& layout,
+                                   const std::vector<std::uint64_t>& pending,
+                                   const mpi::communicator& comm) {
+  std::vector<double> mine(pending.size(), 0.0);
+  for (std::size_t i = static_cast<std::size_t>(comm.rank()); i < pending.size();
+       i += static_cast<std::size_t>(comm.size())) {
+    mine[i] = estimate_chunk_cost(grid, layout.chunk(pending[i]));
+  }
+  std::vector<double> all(pending.size(), 0.0);
+  mpi::all_reduce(comm, mine.data(), static_cast<int>(mine.size()), all.data(),
+                  std::plus<double>());
+  return all;
+}
+
+io::RunAttributes run_attributes(const mpi::communicator& comm) {
+  io::RunAttributes a;
+  std::string start = comm.rank() == 0 ? utc_now() : std::string();
+  mpi::broadcast(comm, start, 0);
+  a.start_time = start;
+  a.modesweep_version = modesweep::version;
+  a.git_commit = modesweep::git_commit;
+  a.kokkos_version = fmt::format("{}.{}.{}", KOKKOS_VERSION / 10000, KOKKOS_VERSION / 100 % 100,
+                                 KOKKOS_VERSION % 100);
+  a.kokkos_backend = Kokkos::DefaultExecutionSpace::name();
+  a.mpi_size = comm.size();
+  return a;
+}
+
+// Bytes of the result datasets (and design columns) of one point.
+double bytes_per_point(const grid::Grid& grid) {
+  const double results = 4 * 8 + 1;
+  return grid.is_factorial() ? results : results + 7 * 8;
+}
+
+std::string dry_run(const grid::Grid& grid, const ChunkLayout& layout, const std::string& path,
+                    const mpi::communicator& comm) {
+  if (comm.rank() != 0) return {};
+  // Time a few whole blocks (or runs of points) spread over the grid.
+  const std::uint64_t n = grid.size();
+  const std::uint64_t run =
+      std::min<std::uint64_t>({n, std::max<std::uint64_t>(grid.group_size(), 1), 256});
+  const std::uint64_t samples = std::min<std::uint64_t>(8, n / run);
+  ChunkResults scratch;
+  const auto t0 = Clock::now();
+  std::uint64_t timed = 0;
+  for (std::uint64_t s = 0; s < samples; ++s) {
+    const std::uint64_t begin = std::min(n - run, (n / samples) * s);
+    evaluate_chunk(grid, begin, run, scratch);
+    timed += run;
+  }
+  const double per_point = timed > 0 ? seconds_since(t0) / static_cast<double>(timed) : 0.0;
+  const double total = per_point * static_cast<double>(n) / comm.size();
+  return fmt::format(
+      "dry run: {} points ({}), {} chunks of {} points over {} rank(s)\n"
+      "output: {} (about {:.3g} MB)\n"
+      "estimated time: {} ({:.3g} us per point per rank, from {} sampled points)\n",
+      n, grid.is_factorial() ? "factorial grid" : spec::design_name(grid.spec().design),
+      layout.chunk_count(), layout.chunk_points, comm.size(), path,
+      bytes_per_point(grid) * static_cast<double>(n) / 1e6, format_duration(total), per_point * 1e6,
+      timed);
+}
+
+}  // namespace
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+spec::SweepSpec load_spec(const std::string& path, std::uint64_t max_points,
+                          const mpi::communicator& comm) {
+  // Rank 0 reads; a read error travels as an empty text plus the message.
+  std::string text, error;
+  if (comm.rank() == 0) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      error = fmt::format("{}: cannot read the spec file", path);
+    } else {
+      std::ostringstream buffer;
+      buffer << in.rdbuf();
+      text = buffer.str();
+    }
+  }
+  mpi::broadcast(comm, text, 0);
+  mpi::broadcast(comm, error, 0);
+  if (!error.empty()) throw spec::SpecError(error);
+  return spec::parse_spec(text, path, max_points);
+}
+
+std::string output_path(const spec::SweepSpec& spec, const RunOptions& options) {
+  if (!options.output.empty()) return options.output;
+  if (!spec.output.empty()) return spec.output;
+  return std::filesystem::path(spec.source_name).stem().string() + ".h5";
+}
+
+RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
+                    const mpi::communicator& comm, std::ostream& log) {
+  const auto t_start = Clock::now();
+  const grid::Grid grid(spec);
+  RunReport report;
+  report.path = output_path(spec, options);
+  report.points = grid.size();
+  ChunkLayout layout{grid.size(), spec.chunk_points};
+
+  if (options.dry_run) {
+    report.outcome = RunOutcome::dry_run;
+    report.chunks = layout.chunk_count();
+    report.dry_run_text = dry_run(grid, layout, report.path, comm);
+    return report;
+  }
+
+  // Decide between create and resume on rank 0, so that every rank takes the same branch.
+  int exists = 0;
+  if (comm.rank() == 0) exists = std::filesystem::exists(report.path) ? 1 : 0;
+  mpi::broadcast(comm, exists, 0);
+  if (exists != 0 && !options.resume && !options.force) {
+    throw RunRefused(fmt::format(
+        "{} exists: rerun with --resume to finish it, or --force to overwrite it", report.path));
+  }
+  if (comm.rank() == 0) {
+    const auto parent = std::filesystem::path(report.path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+  }
+  comm.barrier();
+  const bool resuming = exists != 0 && options.resume;
+  io::ResultsFile file =
+      resuming ? io::ResultsFile::open_for_resume(report.path, comm, grid)
+               : io::ResultsFile::create(report.path, comm, grid, run_attributes(comm));
+  layout.chunk_points = file.chunk_points();
+  report.chunks = layout.chunk_count();
+
+  const std::vector<std::uint8_t> done = file.chunk_done();
+  std::vector<std::uint64_t> pending;
+  std::uint64_t done_points = 0;
+  for (std::uint64_t c = 0; c < layout.chunk_count(); ++c) {
+    if (done[c] != 0) {
+      done_points += layout.chunk(c).count;
+    } else {
+      pending.push_back(c);
+    }
+  }
+  if (comm.rank() == 0 && resuming) {
+    log << fmt::format("resuming {}: {} of {} chunks done, {} to compute\n", report.path,
+                       layout.chunk_count() - pending.size(), layout.chunk_count(), pending.size());
+  }
+  if (pending.empty() && resuming) {
+    file.set_status(io::status_complete, utc_now());
+    report.outcome = RunOutcome::already_complete;
+    report.seconds = seconds_since(t_start);
+    return report;
+  }
+
+  const std::vector<double> cost = estimate_costs(grid, layout, pending, comm);
+  const auto rounds = schedule_rounds(pending, cost, comm.size());
+  Progress progress(log, options.live_progress, options.progress_interval, grid.size(),
+                    done_points);
+  ChunkResults results;
+  double busy = 0.0;
+  int stop = 0;
+  for (const std::vector<Assignment>& round : rounds) {
+    int local_stop = options.stop_signal();
+    mpi::all_reduce(comm, local_stop, stop, mpi::maximum<int>());
+    if (stop != 0) break;
+    const Assignment mine = round[static_cast<std::size_t>(comm.rank())];
+    IndexRange range;
+    if (mine.chunk >= 0) {
+      range = layout.chunk(static_cast<std::uint64_t>(mine.chunk));
+      const auto t0 = Clock::now();
+      evaluate_chunk(grid, range.begin, range.count, results);
+      busy += seconds_since(t0);
+    }
+    file.write_round(mine.chunk >= 0 ? &results : nullptr, range, mine.chunk);
+    for (const Assignment& a : round) {
+      if (a.chunk >= 0) {
+        const std::uint64_t n = layout.chunk(static_cast<std::uint64_t>(a.chunk)).count;
+        done_points += n;
+        report.points_computed += n;
+      }
+    }
+    if (comm.rank() == 0 && !options.quiet) progress.update(done_points);
+  }
+  if (comm.rank() == 0 && !options.quiet) progress.finish(done_points);
+
+  mpi::all_reduce(comm, busy, report.busy_max, mpi::maximum<double>());
+  mpi::all_reduce(comm, busy, report.busy_mean, std::plus<double>());
+  report.busy_mean /= comm.size();
+  std::string end = comm.rank() == 0 ? utc_now() : std::string();
+  mpi::broadcast(comm, end, 0);
+  if (stop != 0) {
+    file.set_status(io::status_interrupted, end);
+    report.outcome = RunOutcome::interrupted;
+    report.stop_signal = stop;
+  } else {
+    // Complete only if every chunk's flag is in the file.
+    const std::vector<std::uint8_t> final_done = file.chunk_done();
+    const bool all =
+        std::all_of(final_done.begin(), final_done.end(), [](std::uint8_t f) { return f != 0; });
+    file.set_status(all ? io::status_complete : io::status_interrupted, end);
+    report.outcome = all ? RunOutcome::complete : RunOutcome::interrupted;
+  }
+  file.close();
+  report.seconds = seconds_since(t_start);
+  return report;
+}
+
+}  // namespace modesweep::sweep

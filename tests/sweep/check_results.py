@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Checks a modesweep results file from outside: h5py reads it with named dimensions, and
+every stored value agrees with the single-point evaluator (`modesweep eval --points`).
+
+usage: check_results.py MODESWEEP_BINARY RESULTS.h5 [--rtol 1e-12]
+Exit status 0 when every check passes; the first failure is printed.
+"""
+import argparse
+import csv
+import io
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+FACTORIAL_DIMS = ["alpha", "beta", "D", "tau", "gamma", "N"]
+RESULTS = ["dL", "eps_N", "eps_D", "eps_tau"]
+BOTTLENECK = {"capacity": 0, "data": 1, "time": 2, "none": 3}
+
+
+def fail(message):
+    print(f"check_results: FAIL: {message}")
+    sys.exit(1)
+
+
+def points_of(f):
+    """The model points of the file in storage order, as a dict of 1-D arrays."""
+    if f.attrs["design"] == "factorial":
+        dset = f["dL"]
+        labels = [dim.label for dim in dset.dims]
+        if labels != FACTORIAL_DIMS:
+            fail(f"dimension labels {labels}, expected {FACTORIAL_DIMS}")
+        for i, dim in enumerate(dset.dims):
+            if len(dim) != 1 or dim[0].name != "/" + FACTORIAL_DIMS[i]:
+                fail(f"dimension {i} has scales {[s.name for s in dim]}, expected /{FACTORIAL_DIMS[i]}")
+        grids = np.meshgrid(*[f[name][()] for name in FACTORIAL_DIMS], indexing="ij")
+        return {name: g.ravel() for name, g in zip(FACTORIAL_DIMS, grids)}
+    dset = f["dL"]
+    if [dim.label for dim in dset.dims] != ["point"] or dset.dims[0][0].name != "/point":
+        fail("design datasets must have the dimension scale /point")
+    if not np.array_equal(f["point"][()], np.arange(dset.shape[0])):
+        fail("the point coordinate is not 0..n-1")
+    return {name: f[name][()] for name in ["alpha", "beta", "gamma", "N", "D", "tau"]}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binary")
+    parser.add_argument("results")
+    parser.add_argument("--rtol", type=float, default=1e-12)
+    args = parser.parse_args()
+
+    with h5py.File(args.results, "r") as f:
+        if f.attrs["status"] != "complete":
+            fail(f"status is {f.attrs['status']!r}")
+        if not np.all(f["sweep_progress/chunk_done"][()] == 1):
+            fail("not every chunk is marked done")
+        pts = points_of(f)
+        stored = {name: f[name][()].ravel() for name in RESULTS + ["bottleneck"]}
+        constants = {k: float(f.attrs[k]) for k in ["learning_rate", "capacity_scale", "irreducible"]}
+
+    n = len(pts["alpha"])
+    for name, values in stored.items():
+        if len(values) != n:
+            fail(f"{name} has {len(values)} values for {n} points")
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["alpha", "beta", "gamma", "N", "D", "tau", "learning_rate", "capacity_scale", "irreducible"])
+    for i in range(n):
+        writer.writerow([repr(float(pts[k][i])) for k in ["alpha", "beta", "gamma", "N", "D", "tau"]]
+                        + [repr(constants["learning_rate"]), repr(constants["capacity_scale"]),
+                           repr(constants["irreducible"])])
+    with tempfile.NamedTemporaryFile("w", suffix=".csv") as points_csv:
+        points_csv.write(text.getvalue())
+        points_csv.flush()
+        proc = subprocess.run([args.binary, "eval", "--points", points_csv.name],
+                              capture_output=True, text=True)
+    if proc.returncode != 0:
+        fail(f"modesweep eval failed: {proc.stderr.strip()}")
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    if len(rows) != n:
+        fail(f"eval returned {len(rows)} rows for {n} points")
+    worst = 0.0
+    for name in RESULTS:
+        expect = np.array([float(r[name]) for r in rows])
+        got = stored[name]
+        scale = np.maximum(np.abs(expect), np.finfo(float).tiny)
+        rel = np.where((expect == 0) & (got == 0), 0.0, np.abs(got - expect) / scale)
+        i = int(np.argmax(rel))
+        worst = max(worst, float(rel[i]))
+        if rel[i] > args.rtol:
+            fail(f"{name} at point {i} ({', '.join(f'{k}={pts[k][i]:.17g}' for k in pts)}): "
+                 f"file {got[i]:.17g}, evaluator {expect[i]:.17g}, rel {rel[i]:.3g}")
+    flags = np.array([BOTTLENECK[r["bottleneck"]] for r in rows])
+    if not np.array_equal(flags, stored["bottleneck"]):
+        i = int(np.argmax(flags != stored["bottleneck"]))
+        fail(f"bottleneck at point {i}: file {stored['bottleneck'][i]}, evaluator {flags[i]}")
+    print(f"check_results: OK: {n} points, worst relative difference {worst:.3g}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Kill-and-resume: a sweep interrupted in every way a cluster interrupts it, then finished
+with --resume (on another rank count), must equal an uninterrupted run bit for bit, and an
+interrupted file must never look complete.
+
+usage: resume_test.py MODESWEEP_BINARY WORKDIR MPIEXEC [MPIEXEC_FLAGS...]
+"""
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import h5py
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SPEC = """
+[sweep]
+design = "latin-hypercube"
+chunk_points = 1000
+[design]
+count = 150000
+seed = 11
+[axes]
+alpha = {range = [1.1, 4.0]}
+beta = {range = [0.5, 2.0]}
+gamma = {range = [0.5, 1.5]}
+N = {range = [1e3, 1e12], scale = "log"}
+D = {range = [1e3, 1e12], scale = "log"}
+tau = {range = [1e3, 1e15], scale = "log"}
+"""
+
+
+def check(condition, message):
+    if not condition:
+        print(f"resume_test: FAIL: {message}")
+        sys.exit(1)
+
+
+class Runner:
+    def __init__(self, binary, workdir, mpiexec):
+        self.binary, self.workdir, self.mpiexec = binary, workdir, mpiexec
+        self.spec = os.path.join(workdir, "resume.toml")
+        with open(self.spec, "w") as f:
+            f.write(SPEC)
+
+    def command(self, ranks, out, *extra):
+        return self.mpiexec + ["-n", str(ranks), self.binary, "run", self.spec, "--out", out, *extra]
+
+    def run(self, ranks, out, *extra):
+        return subprocess.run(self.command(ranks, out, *extra), capture_output=True, text=True)
+
+    def start_and_wait_for_progress(self, ranks, out, percent=15.0):
+        """Starts a run in its own session; returns once rank 0 reports >= percent done."""
+        proc = subprocess.Popen(self.command(ranks, out, "--progress-interval", "0.05"),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        for line in proc.stderr:
+            m = re.search(r"(\d+\.\d)%", line)
+            if m and float(m.group(1)) >= percent:
+                return proc
+        proc.wait()
+        check(False, f"the run ended before {percent}% progress (exit {proc.returncode})")
+
+    def status(self, out):
+        with h5py.File(out, "r", locking=False) as f:
+            done = f["sweep_progress/chunk_done"][()]
+            return f.attrs["status"], int(done.sum()), len(done)
+
+    def show(self, out):
+        return subprocess.run([self.binary, "show", out], capture_output=True, text=True).stdout
+
+    def compare(self, a, b):
+        r = subprocess.run([sys.executable, os.path.join(HERE, "compare_results.py"), a, b],
+                           capture_output=True, text=True)
+        check(r.returncode == 0, r.stdout + r.stderr)
+
+
+def rank_pids(out):
+    """PIDs of the modesweep ranks writing `out` (not mpirun itself)."""
+    pids = subprocess.run(["pgrep", "-f", f"modesweep run .* --out {out}"], capture_output=True,
+                          text=True).stdout.split()
+    ranks = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv0 = f.read().split(b"\0")[0]
+        except OSError:
+            continue
+        if argv0.endswith(b"modesweep"):
+            ranks.append(int(pid))
+    return ranks
+
+
+def interrupted_then_resumed(r, name, interrupt, resume_ranks, reference):
+    out = os.path.join(r.workdir, f"{name}.h5")
+    if os.path.exists(out):
+        os.remove(out)
+    proc = r.start_and_wait_for_progress(2, out)
+    interrupt(proc, out)
+    proc.wait(timeout=60)
+    check(proc.returncode != 0, f"{name}: the interrupted run exited 0")
+    status, done, total = r.status(out)
+    check(status != "complete" and done < total,
+          f"{name}: interrupted file says {status!r} with {done}/{total} chunks")
+    check("INCOMPLETE" in r.show(out), f"{name}: show does not flag the file as incomplete")
+    refused = r.run(2, out)
+    check(refused.returncode == 2 and "exists" in refused.stderr,
+          f"{name}: rerun without --resume was not refused: {refused.returncode} {refused.stderr}")
+    resumed = r.run(resume_ranks, out, "--resume", "-q")
+    check(resumed.returncode == 0, f"{name}: resume failed: {resumed.stderr}")
+    check(r.status(out)[0] == "complete", f"{name}: resumed file is not complete")
+    r.compare(reference, out)
+    print(f"resume_test: {name}: interrupted at {done}/{total} chunks ({status}), resumed on "
+          f"{resume_ranks} rank(s): identical")
+
+
+def main():
+    binary, workdir, mpiexec = sys.argv[1], sys.argv[2], sys.argv[3:]
+    os.makedirs(workdir, exist_ok=True)
+    r = Runner(binary, workdir, mpiexec)
+    reference = os.path.join(workdir, "reference.h5")
+    done = r.run(1, reference, "--force", "-q")
+    check(done.returncode == 0, f"reference run failed: {done.stderr}")
+
+    def kill_all(proc, out):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+    def kill_one_rank(proc, out):
+        pids = rank_pids(out)
+        check(len(pids) == 2, f"expected 2 rank processes, found {pids}")
+        os.kill(pids[1], signal.SIGKILL)
+
+    def terminate(proc, out):  # what a scheduler does at the time limit
+        os.killpg(proc.pid, signal.SIGTERM)
+
+    interrupted_then_resumed(r, "sigkill-all", kill_all, 3, reference)
+    interrupted_then_resumed(r, "sigkill-one-rank", kill_one_rank, 1, reference)
+    interrupted_then_resumed(r, "sigterm", terminate, 2, reference)
+
+    # A resume of a complete file does nothing; --force starts over.
+    again = r.run(1, reference, "--resume")
+    check(again.returncode == 0 and "already complete" in again.stdout, "resume of a complete file")
+    # A different spec cannot resume the file.
+    other = os.path.join(workdir, "other.toml")
+    with open(other, "w") as f:
+        f.write(SPEC.replace("seed = 11", "seed = 12"))
+    mismatch = subprocess.run(mpiexec + ["-n", "1", binary, "run", other, "--out", reference, "--resume"],
+                              capture_output=True, text=True)
+    check(mismatch.returncode == 2 and "different spec" in mismatch.stderr,
+          f"resume with another spec: {mismatch.returncode} {mismatch.stderr}")
+    print("resume_test: OK")
+
+
+if __name__ == "__main__":
+    main()
