@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   libcli11-dev libtomlplusplus-dev libfmt-dev librandom123-dev libboost-math-dev libboost-random-dev
   python3-numpy python3-h5py python3-matplotlib python3-scipy python3-mpmath
+  python3-xarray python3-h5netcdf
 )
 
 missing=()

@@ -65,7 +65,8 @@ void set_axis(model::ModelPoint& p, int axis, double value) {
   }
 }
 
-// Stream ids: Feistel rounds of axis a use 16 * a + round, the in-stratum offsets 1000 + a,
+// Stream ids: the Feistel rounds of axis a use stream 16 * a (the round is the counter's last
+// word), the in-stratum offsets 1000 + a,
 // the Sobol digital shifts 2000 + a.
 constexpr std::uint32_t feistel_rounds = 6;
 
@@ -168,16 +169,19 @@ void Grid::fill_points(std::uint64_t begin, std::uint64_t count, model::ModelPoi
     }
     return;
   }
-  // Sobol with a random digital shift per axis (XOR of the 64-bit coordinates).
+  // Sobol with a random digital shift per axis (XOR of the 64-bit coordinates). Index i is
+  // Sobol point i, from the origin: boost's generator skips the origin (after seed(s) it yields
+  // point s + 1), and points 1 .. 2^k are no net (the first two both lie in [1/2, 1)).
   boost::random::sobol sobol(ranged.size());
-  sobol.seed(begin);
+  if (begin > 0) sobol.seed(begin - 1);
   std::vector<std::uint64_t> shift(ranged.size());
   for (std::size_t j = 0; j < ranged.size(); ++j) {
     shift[j] = bits64(philox(spec_.seed, 0, 2000 + static_cast<std::uint32_t>(ranged[j]), 0));
   }
   for (std::uint64_t k = 0; k < count; ++k) {
+    const bool origin = begin + k == 0;
     for (std::size_t j = 0; j < ranged.size(); ++j) {
-      const std::uint64_t v = static_cast<std::uint64_t>(sobol()) ^ shift[j];
+      const std::uint64_t v = (origin ? 0 : static_cast<std::uint64_t>(sobol())) ^ shift[j];
       set_axis(out[k], ranged[j],
                map_unit(spec_.axes[ranged[j]], static_cast<double>(v >> 11) * 0x1.0p-53));
     }

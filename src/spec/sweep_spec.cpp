@@ -19,6 +19,27 @@ namespace {
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
 
+// User text (a key, a string value) as it may appear in a one-line message: control
+// characters escaped as in TOML (a quoted key or string may hold "\n").
+std::string printable(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\u{:04X}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 class Reader {
  public:
   explicit Reader(std::string source) : source_(std::move(source)) {}
@@ -38,7 +59,7 @@ class Reader {
       if (!known) {
         std::string valid;
         for (const char* name : allowed) valid += (valid.empty() ? "" : ", ") + std::string(name);
-        fail(key.source(), prefix + std::string(key.str()),
+        fail(key.source(), prefix + printable(key.str()),
              fmt::format("unknown key; valid keys here: {}", valid));
       }
     }
@@ -58,24 +79,30 @@ class Reader {
     if (node.is_string()) {
       fail(node.source(), key, "must be a number, not a string (write inf without quotes)");
     }
-    fail(node.source(), key, fmt::format("must be a number, not a {}", type_name(node)));
+    fail(node.source(), key, fmt::format("must be a number, not {}", type_name(node)));
   }
 
   // A non-negative integer; a float that is an exact integer (1e6) is accepted.
+  // TOML integers are checked as integers: through a double, seeds above 2^53 would change.
   std::uint64_t count(const toml::node& node, const std::string& key, std::uint64_t low,
                       std::uint64_t high) const {
-    double value;
     if (auto v = node.value_exact<std::int64_t>()) {
-      value = static_cast<double>(*v);
-    } else if (auto d = node.value_exact<double>()) {
-      value = *d;
-      if (!(std::floor(value) == value)) {
-        fail(node.source(), key, fmt::format("{} is not an integer", value));
+      if (!(*v >= 0 && static_cast<std::uint64_t>(*v) >= low &&
+            static_cast<std::uint64_t>(*v) <= high)) {
+        fail(node.source(), key,
+             fmt::format("{} is out of range: must be an integer in [{}, {}]", *v, low, high));
       }
-    } else {
-      fail(node.source(), key, fmt::format("must be an integer, not a {}", type_name(node)));
+      return static_cast<std::uint64_t>(*v);
     }
-    if (!(value >= static_cast<double>(low) && value <= static_cast<double>(high))) {
+    auto d = node.value_exact<double>();
+    if (!d) fail(node.source(), key, fmt::format("must be an integer, not {}", type_name(node)));
+    const double value = *d;
+    if (!(std::floor(value) == value)) {
+      fail(node.source(), key, fmt::format("{} is not an integer", value));
+    }
+    // double(high) may round up (2^63 - 1 -> 2^63): check the converted value as well.
+    if (!(value >= static_cast<double>(low) && value <= static_cast<double>(high) &&
+          static_cast<std::uint64_t>(value) <= high)) {
       fail(node.source(), key,
            fmt::format("{} is out of range: must be an integer in [{}, {}]", value, low, high));
     }
@@ -84,7 +111,7 @@ class Reader {
 
   std::string string(const toml::node& node, const std::string& key) const {
     if (auto v = node.value_exact<std::string>()) return *v;
-    fail(node.source(), key, fmt::format("must be a string, not a {}", type_name(node)));
+    fail(node.source(), key, fmt::format("must be a string, not {}", type_name(node)));
   }
 
   // A value of one axis or model constant, checked against the model's domain.
@@ -97,19 +124,19 @@ class Reader {
   static std::string type_name(const toml::node& node) {
     switch (node.type()) {
       case toml::node_type::table:
-        return "table";
+        return "a table";
       case toml::node_type::array:
-        return "array";
+        return "an array";
       case toml::node_type::string:
-        return "string";
+        return "a string";
       case toml::node_type::integer:
-        return "integer";
+        return "an integer";
       case toml::node_type::floating_point:
-        return "float";
+        return "a float";
       case toml::node_type::boolean:
-        return "boolean";
+        return "a boolean";
       default:
-        return "date/time";
+        return "a date/time";
     }
   }
 
@@ -186,7 +213,11 @@ AxisSpec read_factorial_axis(const Reader& r, const toml::node& node, const std:
   std::set<double> seen;
   for (std::size_t i = 0; i < axis.values.size(); ++i) {
     if (!seen.insert(axis.values[i]).second) {
-      r.fail(node.source(), key,
+      // Point at the repeated element when the axis is a list.
+      const toml::array* list = node.as_array();
+      const toml::source_region& where = list != nullptr ? list->get(i)->source() : node.source();
+      const std::string at = list != nullptr ? fmt::format("{}[{}]", key, i) : key;
+      r.fail(where, at,
              fmt::format("value {} appears twice: axis values must be distinct", axis.values[i]));
     }
   }
@@ -219,7 +250,7 @@ AxisSpec read_design_axis(const Reader& r, const toml::node& node, const std::st
       const std::string s = r.string(*scale, key + ".scale");
       if (s != "linear" && s != "log") {
         r.fail(scale->source(), key + ".scale",
-               fmt::format("\"{}\": valid are \"linear\", \"log\"", s));
+               fmt::format("\"{}\": valid are \"linear\", \"log\"", printable(s)));
       }
       axis.log_scale = s == "log";
     }
@@ -286,7 +317,7 @@ SweepSpec parse_spec(std::string_view text, const std::string& source_name,
                          mode));
     }
     if (mode != "exact")
-      r.fail(n->source(), "sweep.mode", fmt::format("\"{}\": valid is \"exact\"", mode));
+      r.fail(n->source(), "sweep.mode", fmt::format("\"{}\": valid is \"exact\"", printable(mode)));
   }
   if (const toml::node* n = sweep->get("design")) {
     const std::string design = r.string(*n, "sweep.design");
@@ -297,9 +328,9 @@ SweepSpec parse_spec(std::string_view text, const std::string& source_name,
     } else if (design == "sobol") {
       spec.design = Design::sobol;
     } else {
-      r.fail(
-          n->source(), "sweep.design",
-          fmt::format("\"{}\": valid are \"factorial\", \"latin-hypercube\", \"sobol\"", design));
+      r.fail(n->source(), "sweep.design",
+             fmt::format("\"{}\": valid are \"factorial\", \"latin-hypercube\", \"sobol\"",
+                         printable(design)));
     }
   }
   if (const toml::node* n = sweep->get("output")) {
@@ -340,7 +371,8 @@ SweepSpec parse_spec(std::string_view text, const std::string& source_name,
     }
   } else {
     if (design == nullptr) {
-      r.fail(sweep->source(), "design",
+      const toml::node* named = sweep->get("design");
+      r.fail(named != nullptr ? named->source() : sweep->source(), "design",
              fmt::format("design = \"{}\" needs a [design] table with count (and seed)",
                          design_name(spec.design)));
     }

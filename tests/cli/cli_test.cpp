@@ -271,3 +271,89 @@ TEST(CliEval, PointsWritesOneRowPerPointWithSeventeenDigits) {
 }
 
 }  // namespace
+
+// --- run and show (single rank, without mpirun: MPI starts as a singleton) -------------------
+
+namespace {
+
+const char* const small_spec = R"([sweep]
+chunk_points = 7
+[axes]
+alpha = [1.5, 2.5]
+beta = 1.0
+gamma = 1.0
+N = {logspace = [1e2, 1e6, 5], with_inf = true}
+D = [1e4, inf]
+tau = [1e5, inf]
+)";
+
+}  // namespace
+
+TEST(CliRun, MalformedSpecIsOneLineWithFileLineAndKey) {
+  const std::string spec = write_temp("bad.toml", std::string(small_spec) + "\n[extra]\nx = 1\n");
+  const std::string out = temp_path("bad.h5");
+  const CommandResult run = modesweep("run '" + spec + "' --out '" + out + "'");
+  expect_bad_input(run, {spec + ":11:2: extra: unknown key"});
+  EXPECT_FALSE(std::ifstream(out).good()) << "a refused spec must not leave a file";
+}
+
+TEST(CliRun, OutOfDomainAxisValueNamesRangeAndPosition) {
+  std::string text = small_spec;
+  text.replace(text.find("[1.5, 2.5]"), 10, "[1.5, 0.5]");
+  const std::string spec = write_temp("domain.toml", text);
+  expect_bad_input(modesweep("run '" + spec + "' --out '" + temp_path("x.h5") + "'"),
+                   {":4:15: axes.alpha[1]:", "must be in (1, 10]"});
+}
+
+TEST(CliRun, MissingSpecFileAndConflictingFlagsAreBadInput) {
+  expect_bad_input(modesweep("run /nonexistent/spec.toml"), {"spec"});
+  const std::string spec = write_temp("ok.toml", small_spec);
+  expect_bad_input(modesweep("run '" + spec + "' --resume --force"), {"--resume", "--force"});
+}
+
+TEST(CliRun, GridOverMaxPointsIsRefused) {
+  const std::string spec = write_temp("big.toml", small_spec);
+  expect_bad_input(modesweep("run '" + spec + "' --max-points 10"),
+                   {"axes", "48 points", "--max-points"});
+}
+
+TEST(CliRun, RunsShowsRefusesExistingAndResumesComplete) {
+  const std::string spec = write_temp("ok.toml", small_spec);
+  const std::string out = temp_path("ok.h5");
+  std::remove(out.c_str());
+  const CommandResult first = modesweep("run '" + spec + "' --out '" + out + "' -q");
+  ASSERT_EQ(first.status, 0) << first.err;
+  EXPECT_NE(first.out.find("complete, 48 points"), std::string::npos) << first.out;
+
+  const CommandResult show = modesweep("show '" + out + "'");
+  ASSERT_EQ(show.status, 0) << show.err;
+  EXPECT_NE(show.out.find("status      complete"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find("alpha 2 x beta 1 x D 2 x tau 2 x gamma 1 x N 6"), std::string::npos)
+      << show.out;
+  const CommandResult json = modesweep("show --json '" + out + "'");
+  ASSERT_EQ(json.status, 0) << json.err;
+  EXPECT_NE(json.out.find("\"complete\": true"), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"chunks_total\": 7"), std::string::npos) << json.out;
+
+  expect_bad_input(modesweep("run '" + spec + "' --out '" + out + "'"), {"exists", "--resume"});
+  const CommandResult again = modesweep("run '" + spec + "' --out '" + out + "' --resume");
+  EXPECT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.out.find("already complete"), std::string::npos) << again.out;
+  EXPECT_EQ(modesweep("run '" + spec + "' --out '" + out + "' --force -q").status, 0);
+}
+
+TEST(CliRun, DryRunComputesNothing) {
+  const std::string spec = write_temp("dry.toml", small_spec);
+  const std::string out = temp_path("dry.h5");
+  const CommandResult run = modesweep("run '" + spec + "' --out '" + out + "' --dry-run");
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_NE(run.out.find("dry run: 48 points"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("estimated time"), std::string::npos) << run.out;
+  EXPECT_FALSE(std::ifstream(out).good());
+}
+
+TEST(CliShow, NonResultsFilesAreBadInput) {
+  const std::string text = write_temp("text.h5", "not hdf5\n");
+  expect_bad_input(modesweep("show '" + text + "'"), {"not an HDF5 file"});
+  expect_bad_input(modesweep("show /nonexistent.h5"), {"file"});
+}

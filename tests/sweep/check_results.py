@@ -97,7 +97,21 @@ def main():
     if not np.array_equal(flags, stored["bottleneck"]):
         i = int(np.argmax(flags != stored["bottleneck"]))
         fail(f"bottleneck at point {i}: file {stored['bottleneck'][i]}, evaluator {flags[i]}")
+    check_xarray(args.results, stored)
     print(f"check_results: OK: {n} points, worst relative difference {worst:.3g}")
+
+
+def check_xarray(path, stored):
+    """xarray (h5netcdf engine) sees the named dimensions and the same values."""
+    import xarray as xr
+    with xr.open_dataset(path, engine="h5netcdf", phony_dims="access") as ds:
+        with h5py.File(path, "r") as f:
+            design = f.attrs["design"]
+        want = tuple(FACTORIAL_DIMS) if design == "factorial" else ("point",)
+        if ds["dL"].dims != want:
+            fail(f"xarray sees dimensions {ds['dL'].dims}, expected {want}")
+        if not np.array_equal(ds["dL"].values.ravel(), stored["dL"]):
+            fail("xarray reads different dL values than h5py")
 
 
 if __name__ == "__main__":

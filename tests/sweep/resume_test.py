@@ -116,6 +116,34 @@ def interrupted_then_resumed(r, name, interrupt, resume_ranks, reference):
           f"{resume_ranks} rank(s): identical")
 
 
+def disk_full_then_resumed(r, reference):
+    """A full disk aborts the job with a message; after space is freed, --resume finishes.
+    Needs a small tmpfs (mount as root); skipped, saying so, where mounting is not allowed."""
+    mount_point = os.path.join(r.workdir, "small-disk")
+    os.makedirs(mount_point, exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mount_point],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        print(f"resume_test: disk-full: SKIPPED (cannot mount a tmpfs: {mounted.stderr.strip()})")
+        return
+    try:
+        out = os.path.join(mount_point, "full.h5")
+        full = r.run(2, out, "-q")
+        check(full.returncode != 0, "disk-full: the run on a full disk exited 0")
+        check("No space left" in full.stderr or "cannot write" in full.stderr,
+              f"disk-full: no disk error reported: {full.stderr[-500:]}")
+        status, done, total = r.status(out)
+        check(status != "complete" and done < total, f"disk-full: file says {status!r}, {done}/{total}")
+        check(subprocess.run(["mount", "-o", "remount,size=64m", mount_point]).returncode == 0,
+              "disk-full: cannot grow the tmpfs")
+        resumed = r.run(2, out, "--resume", "-q")
+        check(resumed.returncode == 0, f"disk-full: resume failed: {resumed.stderr}")
+        r.compare(reference, out)
+        print(f"resume_test: disk-full: stopped at {done}/{total} chunks, resumed: identical")
+    finally:
+        subprocess.run(["umount", mount_point])
+
+
 def main():
     binary, workdir, mpiexec = sys.argv[1], sys.argv[2], sys.argv[3:]
     os.makedirs(workdir, exist_ok=True)
@@ -138,6 +166,8 @@ def main():
     interrupted_then_resumed(r, "sigkill-all", kill_all, 3, reference)
     interrupted_then_resumed(r, "sigkill-one-rank", kill_one_rank, 1, reference)
     interrupted_then_resumed(r, "sigterm", terminate, 2, reference)
+
+    disk_full_then_resumed(r, reference)
 
     # A resume of a complete file does nothing; --force starts over.
     again = r.run(1, reference, "--resume")
