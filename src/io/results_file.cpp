@@ -8,6 +8,7 @@
 #include <cstring>
 #include <exception>
 #include <limits>
+#include <stdexcept>
 
 namespace modesweep::io {
 namespace {
@@ -161,39 +162,57 @@ Handle create_dataset(hid_t file, const char* name, hid_t file_type,
                 H5Dclose, std::string("create dataset ") + name);
 }
 
-// Selects the flat range of a C-order dataset as a union of hyperslabs (none when count = 0).
-Handle select_range(hid_t dataset, std::uint64_t begin, std::uint64_t count) {
+std::vector<std::uint64_t> dataset_shape(hid_t dataset) {
   Handle s(H5Dget_space(dataset), H5Sclose, "get a dataspace");
-  if (count == 0) {
-    check(H5Sselect_none(s.get()), "select nothing");
-    return s;
-  }
   const int rank = H5Sget_simple_extent_ndims(s.get());
-  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
   H5Sget_simple_extent_dims(s.get(), dims.data(), nullptr);
-  const std::vector<std::uint64_t> shape(dims.begin(), dims.end());
-  bool first = true;
-  for (const sweep::Box& box : sweep::flat_range_boxes(shape, begin, count)) {
-    const std::vector<hsize_t> start(box.start.begin(), box.start.end());
-    const std::vector<hsize_t> n(box.count.begin(), box.count.end());
-    check(H5Sselect_hyperslab(s.get(), first ? H5S_SELECT_SET : H5S_SELECT_OR, start.data(),
-                              nullptr, n.data(), nullptr),
-          "select a hyperslab");
-    first = false;
-  }
-  return s;
+  return {dims.begin(), dims.end()};
 }
 
+// The flat range [begin, begin + count) of a C-order array as boxes (none when count = 0).
+std::vector<sweep::Box> range_boxes(const std::vector<std::uint64_t>& shape, std::uint64_t begin,
+                                    std::uint64_t count) {
+  if (count == 0) return {};
+  return sweep::flat_range_boxes(shape, begin, count);
+}
+
+// Writes [begin, begin + count) of dataset `name` from `data`, box by box, each from a memory
+// space of the box's own shape: HDF5 then maps whole boxes onto storage chunks, where with a
+// 1-D memory space it iterates element by element (perf: 50% of the write time). Collective:
+// every rank makes `calls` H5Dwrite calls (the same number on all ranks, at least its own
+// number of boxes); the surplus ones select nothing.
 void write_range(hid_t file, const char* name, hid_t mem_type, const void* data,
-                 std::uint64_t begin, std::uint64_t count, hid_t dxpl) {
+                 std::uint64_t begin, std::uint64_t count, int calls, hid_t dxpl) {
   Handle ds(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose, std::string("open dataset ") + name);
-  const Handle file_space = select_range(ds.get(), begin, count);
-  const hsize_t n = count;
-  Handle mem_space = space({std::max<hsize_t>(n, 1)});
-  if (count == 0) check(H5Sselect_none(mem_space.get()), "select nothing");
-  check(H5Dwrite(ds.get(), mem_type, mem_space.get(), file_space.get(), dxpl,
-                 count == 0 ? nullptr : data),
-        std::string("write dataset ") + name);
+  const std::vector<sweep::Box> boxes = range_boxes(dataset_shape(ds.get()), begin, count);
+  if (static_cast<int>(boxes.size()) > calls) throw std::logic_error("write_range: too few calls");
+  const std::size_t element = H5Tget_size(mem_type);
+  std::size_t offset = 0;  // elements of `data` written so far
+  for (int call = 0; call < calls; ++call) {
+    Handle file_space(H5Dget_space(ds.get()), H5Sclose, "get a dataspace");
+    Handle mem_space;
+    const void* buffer = nullptr;
+    if (call < static_cast<int>(boxes.size())) {
+      const sweep::Box& box = boxes[static_cast<std::size_t>(call)];
+      const std::vector<hsize_t> start(box.start.begin(), box.start.end());
+      const std::vector<hsize_t> n(box.count.begin(), box.count.end());
+      check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, n.data(),
+                                nullptr),
+            "select a hyperslab");
+      mem_space = space(n);
+      buffer = static_cast<const char*>(data) + offset * element;
+      std::size_t size = 1;
+      for (hsize_t c : n) size *= static_cast<std::size_t>(c);
+      offset += size;
+    } else {
+      check(H5Sselect_none(file_space.get()), "select nothing");
+      mem_space = space({1});
+      check(H5Sselect_none(mem_space.get()), "select nothing");
+    }
+    check(H5Dwrite(ds.get(), mem_type, mem_space.get(), file_space.get(), dxpl, buffer),
+          std::string("write dataset ") + name);
+  }
 }
 
 }  // namespace
@@ -253,7 +272,7 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
       Handle ds = create_dataset(file, dims[d].c_str(), H5T_IEEE_F64LE, {shape[d]});
       const std::vector<double>& values = grid.axis_values(axis);
       write_range(file, dims[d].c_str(), H5T_NATIVE_DOUBLE, values.data(), 0,
-                  rank == 0 ? shape[d] : 0, dxpl.get());
+                  rank == 0 ? shape[d] : 0, 1, dxpl.get());
       check(H5DSset_scale(ds.get(), dims[d].c_str()), "make a dimension scale");
       scales.push_back(std::move(ds));
     }
@@ -307,7 +326,7 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
     const std::vector<std::uint8_t> zeros(static_cast<std::size_t>(std::min(slice, n_chunks)), 0);
     for (std::uint64_t b = 0; b < n_chunks; b += slice) {
       const std::uint64_t n = std::min(slice, n_chunks - b);
-      write_range(file, progress_dataset, H5T_NATIVE_UINT8, zeros.data(), b, rank == 0 ? n : 0,
+      write_range(file, progress_dataset, H5T_NATIVE_UINT8, zeros.data(), b, rank == 0 ? n : 0, 1,
                   dxpl.get());
     }
   }
@@ -386,34 +405,40 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
   const Handle dxpl = collective_transfer();
   const std::uint64_t count = results != nullptr ? range.count : 0;
   const std::uint64_t begin = results != nullptr ? range.begin : 0;
+  // Every rank must make as many collective writes as the rank with the most boxes.
+  const int own_boxes = static_cast<int>(range_boxes(grid_->shape(), begin, count).size());
+  int calls = 0;
+  MPI_Allreduce(&own_boxes, &calls, 1, MPI_INT, MPI_MAX, comm_);
+  auto write = [&](const char* name, hid_t type, const void* data) {
+    write_range(file_, name, type, data, begin, count, calls, dxpl.get());
+  };
   if (!grid_->is_factorial()) {
     std::vector<model::ModelPoint> points(static_cast<std::size_t>(count));
     if (count > 0) grid_->fill_points(begin, count, points.data());
     std::vector<std::uint64_t> index(points.size());
     std::vector<double> column(points.size());
     for (std::size_t i = 0; i < index.size(); ++i) index[i] = begin + i;
-    write_range(file_, "point", H5T_NATIVE_UINT64, index.data(), begin, count, dxpl.get());
+    write("point", H5T_NATIVE_UINT64, index.data());
     double model::ModelPoint::*fields[] = {&model::ModelPoint::alpha, &model::ModelPoint::beta,
                                            &model::ModelPoint::gamma, &model::ModelPoint::N,
                                            &model::ModelPoint::D,     &model::ModelPoint::tau};
     for (int a = 0; a < spec::axis_count; ++a) {
       for (std::size_t i = 0; i < points.size(); ++i) column[i] = points[i].*fields[a];
-      write_range(file_, spec::axis_names[a], H5T_NATIVE_DOUBLE, column.data(), begin, count,
-                  dxpl.get());
+      write(spec::axis_names[a], H5T_NATIVE_DOUBLE, column.data());
     }
   }
   const sweep::ChunkResults empty;
   const sweep::ChunkResults& r = results != nullptr ? *results : empty;
-  write_range(file_, "dL", H5T_NATIVE_DOUBLE, r.dL.data(), begin, count, dxpl.get());
-  write_range(file_, "eps_N", H5T_NATIVE_DOUBLE, r.eps_N.data(), begin, count, dxpl.get());
-  write_range(file_, "eps_D", H5T_NATIVE_DOUBLE, r.eps_D.data(), begin, count, dxpl.get());
-  write_range(file_, "eps_tau", H5T_NATIVE_DOUBLE, r.eps_tau.data(), begin, count, dxpl.get());
-  write_range(file_, "bottleneck", H5T_NATIVE_INT8, r.bottleneck.data(), begin, count, dxpl.get());
+  write("dL", H5T_NATIVE_DOUBLE, r.dL.data());
+  write("eps_N", H5T_NATIVE_DOUBLE, r.eps_N.data());
+  write("eps_D", H5T_NATIVE_DOUBLE, r.eps_D.data());
+  write("eps_tau", H5T_NATIVE_DOUBLE, r.eps_tau.data());
+  write("bottleneck", H5T_NATIVE_INT8, r.bottleneck.data());
   // The data must be on disk before the flag that says so.
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
   const std::uint8_t one = 1;
   write_range(file_, progress_dataset, H5T_NATIVE_UINT8, &one,
-              static_cast<std::uint64_t>(std::max<std::int64_t>(chunk, 0)), chunk >= 0 ? 1 : 0,
+              static_cast<std::uint64_t>(std::max<std::int64_t>(chunk, 0)), chunk >= 0 ? 1 : 0, 1,
               dxpl.get());
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
 }
