@@ -21,8 +21,12 @@ namespace {
 
 // A scheduler's SIGTERM, a user's SIGINT or a preemption warning's SIGUSR1 stops the sweep
 // after the round in flight; finished chunks stay in the file for --resume.
+// A second signal gets the default action (a second Ctrl-C kills at once).
 volatile std::sig_atomic_t stop_signal_received = 0;
-extern "C" void on_stop_signal(int signal) { stop_signal_received = signal; }
+extern "C" void on_stop_signal(int signal) {
+  stop_signal_received = signal;
+  std::signal(signal, SIG_DFL);
+}
 
 void install_stop_handlers() {
   for (int signal : {SIGTERM, SIGINT, SIGUSR1}) std::signal(signal, on_stop_signal);
@@ -44,8 +48,7 @@ RunCommand::RunCommand(CLI::App& parent)
           "MPI ranks and write one HDF5 results file. Use under mpirun/srun for several ranks; "
           "interrupted runs (SIGTERM, SIGINT, SIGUSR1, a kill) continue with --resume.")) {
   app_->add_option("spec", spec_path_, "sweep spec file (TOML), e.g. jobs/demo.toml")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->required();  // read by rank 0 only: other ranks may not see the path
   app_->add_option("--out,-o", output_,
                    "results file (default: the spec's output, else <spec name>.h5)");
   app_->add_flag("--resume", resume_,

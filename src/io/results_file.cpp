@@ -230,16 +230,28 @@ ResultsFile::ResultsFile(ResultsFile&& other) noexcept
 }
 
 ResultsFile::~ResultsFile() {
-  if (std::uncaught_exceptions() > 0) return;
-  close();
+  if (std::uncaught_exceptions() > 0 || file_ < 0) return;
+  H5Fclose(file_);  // errors are reported by an explicit close()
 }
 
 void ResultsFile::close() {
-  if (file_ >= 0) H5Fclose(file_);
+  if (file_ < 0) return;
+  const herr_t status = H5Fclose(file_);
   file_ = -1;
+  // The last metadata goes out here: a failure (disk full) must not pass for success.
+  check(status, "close the results file (its last metadata may be lost)");
 }
 
 namespace {
+// True when `ok` is the same on every rank; the refusals below rely on failing everywhere.
+bool all_ranks_agree(MPI_Comm comm, bool ok) {
+  const int mine = ok ? 1 : 0;
+  int low = 0, high = 0;
+  MPI_Allreduce(&mine, &low, 1, MPI_INT, MPI_MIN, comm);
+  MPI_Allreduce(&mine, &high, 1, MPI_INT, MPI_MAX, comm);
+  return low == high;
+}
+
 Handle mpio_access(MPI_Comm comm) {
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create a file access property list");
   check(H5Pset_fapl_mpio(fapl.get(), comm, MPI_INFO_NULL), "select the MPI-IO driver");
@@ -255,6 +267,9 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const Handle fapl = mpio_access(comm);
   const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+  if (!all_ranks_agree(comm, file >= 0)) {
+    throw ResultsFileError(fmt::format("{}: created on some ranks only", path));
+  }
   if (file < 0) throw ResultsFileRefused(fmt::format("{}: cannot create the results file", path));
   ResultsFile out(file, comm, grid, grid.spec().chunk_points);
   int rank = 0;
@@ -366,6 +381,10 @@ ResultsFile ResultsFile::open_for_resume(const std::string& path, MPI_Comm comm,
   // Checked through a plain handle: these failures are the same on every rank, so its
   // collective close on the way out is safe.
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get()), H5Fclose, "");
+  if (!all_ranks_agree(comm, file.get() >= 0)) {
+    file.release();  // no collective close with ranks that have no file
+    throw ResultsFileError(fmt::format("{}: opened on some ranks only", path));
+  }
   if (file.get() < 0) {
     throw ResultsFileRefused(fmt::format(
         "{}: cannot open as an HDF5 file to resume; remove it or run with --force", path));
@@ -382,10 +401,36 @@ ResultsFile ResultsFile::open_for_resume(const std::string& path, MPI_Comm comm,
         "to start over)",
         path));
   }
+  // The layout must be the one this build makes from that spec.
+  const auto refuse = [&](const std::string& what) {
+    throw ResultsFileRefused(fmt::format("{}: {}; use --force to start over", path, what));
+  };
+  if (H5Aexists(file.get(), "format_version") <= 0 ||
+      read_attribute_text(file.get(), "format_version") != std::to_string(results_format_version)) {
+    refuse(fmt::format("results format differs from this build's (version {})",
+                       results_format_version));
+  }
+  if (read_attribute_text(file.get(), "n_points") != std::to_string(grid.size())) {
+    refuse("holds another number of points than the spec describes");
+  }
   std::uint64_t chunk_points = 0;
   {
     Handle done(H5Dopen2(file.get(), progress_dataset, H5P_DEFAULT), H5Dclose, "open chunk_done");
     chunk_points = std::stoull(read_attribute_text(done.get(), "chunk_points"));
+    if (chunk_points == 0) refuse("chunk_points is 0");
+    const std::vector<std::uint64_t> shape = dataset_shape(done.get());
+    if (shape.size() != 1 ||
+        shape[0] != sweep::ChunkLayout{grid.size(), chunk_points}.chunk_count()) {
+      refuse("its chunk bookkeeping does not match its chunk size");
+    }
+  }
+  const std::vector<std::uint64_t> expected = grid.shape();
+  for (const char* name : result_datasets) {
+    if (H5Lexists(file.get(), name, H5P_DEFAULT) <= 0)
+      refuse(fmt::format("dataset {} is missing", name));
+    Handle ds(H5Dopen2(file.get(), name, H5P_DEFAULT), H5Dclose, fmt::format("open {}", name));
+    if (dataset_shape(ds.get()) != expected)
+      refuse(fmt::format("dataset {} has another shape", name));
   }
   return ResultsFile(file.release(), comm, grid, chunk_points);
 }

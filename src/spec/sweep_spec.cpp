@@ -411,10 +411,19 @@ SweepSpec parse_spec(std::string_view text, const std::string& source_name,
                          "raise --max-points",
                          product, max_points));
     }
-  } else if (spec.count > max_points) {
+  }
+  if (spec.design != Design::factorial && spec.count > max_points) {
     r.fail(design->get("count")->source(), "design.count",
            fmt::format("{} points is over --max-points = {}: lower count or raise --max-points",
                        spec.count, max_points));
+  }
+  // The chunk bookkeeping is held in full on every rank (about 40 bytes per chunk).
+  if (const std::uint64_t chunks = (point_count(spec) + spec.chunk_points - 1) / spec.chunk_points;
+      chunks > max_chunks) {
+    const toml::node* n = sweep->get("chunk_points");
+    r.fail(n != nullptr ? n->source() : sweep->source(), "sweep.chunk_points",
+           fmt::format("{} chunks of {} points is over the limit of {} chunks: raise chunk_points",
+                       chunks, spec.chunk_points, max_chunks));
   }
   return spec;
 }

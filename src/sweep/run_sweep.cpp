@@ -194,13 +194,17 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
                        layout.chunk_count() - pending.size(), layout.chunk_count(), pending.size());
   }
   if (pending.empty() && resuming) {
-    file.set_status(io::status_complete, utc_now());
+    std::string end = comm.rank() == 0 ? utc_now() : std::string();
+    mpi::broadcast(comm, end, 0);
+    file.set_status(io::status_complete, end);
     report.outcome = RunOutcome::already_complete;
     report.seconds = seconds_since(t_start);
     return report;
   }
 
-  const std::vector<double> cost = estimate_costs(grid, layout, pending, comm);
+  // On one rank the order does not matter: no estimate.
+  const std::vector<double> cost = comm.size() > 1 ? estimate_costs(grid, layout, pending, comm)
+                                                   : std::vector<double>(pending.size(), 0.0);
   const auto rounds = schedule_rounds(pending, cost, comm.size());
   Progress progress(log, options.live_progress, options.progress_interval, grid.size(),
                     done_points);

@@ -547,13 +547,13 @@ TEST(JobSpecs, LlmScale) {
   EXPECT_EQ(spec.design, Design::factorial);
   EXPECT_EQ(spec.chunk_points, 65536u);
   EXPECT_EQ(spec.flops_per_param_token, 6.0);
-  EXPECT_EQ(point_count(spec), 3u * 2u * 2u * 141u * 71u * 36u);
-  EXPECT_EQ(point_count(spec), 4324752u);
+  EXPECT_EQ(point_count(spec), 3u * 2u * 2u * 141u * 71u * 37u);
   const std::vector<double>& tau = spec.axes[modesweep::spec::tau].values;
-  ASSERT_EQ(tau.size(), 36u);
+  ASSERT_EQ(tau.size(), 37u);
   EXPECT_EQ(tau.front(), 1e8);
-  EXPECT_EQ(tau[34], 1e15);
-  EXPECT_EQ(tau[35], inf);
+  EXPECT_EQ(tau[5], 1e9);  // 5 per decade: decades land on powers of ten
+  EXPECT_EQ(tau[35], 1e15);
+  EXPECT_EQ(tau[36], inf);
 }
 
 TEST(JobSpecs, SensitivityLatinHypercube) {

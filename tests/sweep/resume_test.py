@@ -93,7 +93,8 @@ def rank_pids(out):
     return ranks
 
 
-def interrupted_then_resumed(r, name, interrupt, resume_ranks, reference):
+def interrupted_then_resumed(r, name, interrupt, resume_ranks, reference, expect_status=None,
+                             expect_exit=None):
     out = os.path.join(r.workdir, f"{name}.h5")
     if os.path.exists(out):
         os.remove(out)
@@ -101,7 +102,11 @@ def interrupted_then_resumed(r, name, interrupt, resume_ranks, reference):
     interrupt(proc, out)
     proc.wait(timeout=60)
     check(proc.returncode != 0, f"{name}: the interrupted run exited 0")
+    if expect_exit is not None:
+        check(proc.returncode == expect_exit, f"{name}: exit {proc.returncode}, expected {expect_exit}")
     status, done, total = r.status(out)
+    if expect_status is not None:
+        check(status == expect_status, f"{name}: status {status!r}, expected {expect_status!r}")
     check(status != "complete" and done < total,
           f"{name}: interrupted file says {status!r} with {done}/{total} chunks")
     check("INCOMPLETE" in r.show(out), f"{name}: show does not flag the file as incomplete")
@@ -166,6 +171,14 @@ def main():
     interrupted_then_resumed(r, "sigkill-all", kill_all, 3, reference)
     interrupted_then_resumed(r, "sigkill-one-rank", kill_one_rank, 1, reference)
     interrupted_then_resumed(r, "sigterm", terminate, 2, reference)
+
+    def preemption_warning(proc, out):  # mpirun forwards SIGUSR1 (Slurm: --signal=USR1@...)
+        os.kill(proc.pid, signal.SIGUSR1)
+
+    # The graceful path: the ranks finish the round in flight, mark the file interrupted and
+    # exit 128 + SIGUSR1.
+    interrupted_then_resumed(r, "sigusr1", preemption_warning, 2, reference,
+                             expect_status="interrupted", expect_exit=128 + signal.SIGUSR1)
 
     disk_full_then_resumed(r, reference)
 

@@ -55,6 +55,7 @@ struct SweepSpec {
 };
 
 inline constexpr std::uint64_t max_chunk_points = std::uint64_t{1} << 24;
+inline constexpr std::uint64_t max_chunks = std::uint64_t{1} << 24;
 // Largest number of values one axis may expand to (memory: the axes are held in full).
 inline constexpr std::uint64_t max_axis_values = 1000000;
 
