@@ -247,8 +247,13 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
   } else {
     // Complete only if every chunk's flag is in the file.
     const std::vector<std::uint8_t> final_done = file.chunk_done();
-    const bool all =
-        std::all_of(final_done.begin(), final_done.end(), [](std::uint8_t f) { return f != 0; });
+    const int mine =
+        std::all_of(final_done.begin(), final_done.end(), [](std::uint8_t f) { return f != 0; })
+            ? 1
+            : 0;
+    int agreed = 0;  // the status attribute is written collectively: one value for all ranks
+    mpi::all_reduce(comm, mine, agreed, mpi::minimum<int>());
+    const bool all = agreed != 0;
     file.set_status(all ? io::status_complete : io::status_interrupted, end);
     report.outcome = all ? RunOutcome::complete : RunOutcome::interrupted;
   }
