@@ -170,23 +170,22 @@ std::vector<std::uint64_t> dataset_shape(hid_t dataset) {
   return {dims.begin(), dims.end()};
 }
 
-// The flat range [begin, begin + count) of a C-order array as boxes (none when count = 0).
-std::vector<sweep::Box> range_boxes(const std::vector<std::uint64_t>& shape, std::uint64_t begin,
-                                    std::uint64_t count) {
+// [begin, begin + count) of a 1-D dataset as boxes (none when count = 0).
+std::vector<sweep::Box> line_boxes(std::uint64_t begin, std::uint64_t count) {
   if (count == 0) return {};
-  return sweep::flat_range_boxes(shape, begin, count);
+  return {sweep::Box{{begin}, {count}}};
 }
 
-// Writes [begin, begin + count) of dataset `name` from `data`, box by box, each from a memory
-// space of the box's own shape: HDF5 then maps whole boxes onto storage chunks, where with a
-// 1-D memory space it iterates element by element (perf: 50% of the write time). Collective:
-// every rank makes `calls` H5Dwrite calls (the same number on all ranks, at least its own
-// number of boxes); the surplus ones select nothing.
-void write_range(hid_t file, const char* name, hid_t mem_type, const void* data,
-                 std::uint64_t begin, std::uint64_t count, int calls, hid_t dxpl) {
+// Writes `boxes` of dataset `name` (in index order, as sweep::flat_range_boxes gives them) from
+// the consecutive elements of `data`, each box from a memory space of its own shape: HDF5 then
+// maps whole boxes onto storage chunks, where with a 1-D memory space it iterates element by
+// element (perf: 50% of the write time). Collective: every rank makes `calls` H5Dwrite calls
+// (the same number on all ranks, at least its own number of boxes); the surplus ones select
+// nothing.
+void write_boxes(hid_t file, const char* name, hid_t mem_type, const void* data,
+                 const std::vector<sweep::Box>& boxes, int calls, hid_t dxpl) {
   Handle ds(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose, std::string("open dataset ") + name);
-  const std::vector<sweep::Box> boxes = range_boxes(dataset_shape(ds.get()), begin, count);
-  if (static_cast<int>(boxes.size()) > calls) throw std::logic_error("write_range: too few calls");
+  if (static_cast<int>(boxes.size()) > calls) throw std::logic_error("write_boxes: too few calls");
   const std::size_t element = H5Tget_size(mem_type);
   std::size_t offset = 0;  // elements of `data` written so far
   for (int call = 0; call < calls; ++call) {
@@ -213,6 +212,16 @@ void write_range(hid_t file, const char* name, hid_t mem_type, const void* data,
     check(H5Dwrite(ds.get(), mem_type, mem_space.get(), file_space.get(), dxpl, buffer),
           std::string("write dataset ") + name);
   }
+}
+
+// The chunk flags, sized by the dataset itself (`dxpl`: H5P_DEFAULT or collective).
+std::vector<std::uint8_t> read_chunk_done(hid_t file, hid_t dxpl) {
+  Handle done(H5Dopen2(file, progress_dataset, H5P_DEFAULT), H5Dclose, "open chunk_done");
+  const std::vector<std::uint64_t> shape = dataset_shape(done.get());
+  std::vector<std::uint8_t> flags(static_cast<std::size_t>(shape.empty() ? 0 : shape[0]));
+  check(H5Dread(done.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, dxpl, flags.data()),
+        "read chunk_done");
+  return flags;
 }
 
 }  // namespace
@@ -286,8 +295,8 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
       const int axis = grid::factorial_storage_order[d];
       Handle ds = create_dataset(file, dims[d].c_str(), H5T_IEEE_F64LE, {shape[d]});
       const std::vector<double>& values = grid.axis_values(axis);
-      write_range(file, dims[d].c_str(), H5T_NATIVE_DOUBLE, values.data(), 0,
-                  rank == 0 ? shape[d] : 0, 1, dxpl.get());
+      write_boxes(file, dims[d].c_str(), H5T_NATIVE_DOUBLE, values.data(),
+                  line_boxes(0, rank == 0 ? shape[d] : 0), 1, dxpl.get());
       check(H5DSset_scale(ds.get(), dims[d].c_str()), "make a dimension scale");
       scales.push_back(std::move(ds));
     }
@@ -341,8 +350,8 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
     const std::vector<std::uint8_t> zeros(static_cast<std::size_t>(std::min(slice, n_chunks)), 0);
     for (std::uint64_t b = 0; b < n_chunks; b += slice) {
       const std::uint64_t n = std::min(slice, n_chunks - b);
-      write_range(file, progress_dataset, H5T_NATIVE_UINT8, zeros.data(), b, rank == 0 ? n : 0, 1,
-                  dxpl.get());
+      write_boxes(file, progress_dataset, H5T_NATIVE_UINT8, zeros.data(),
+                  line_boxes(b, rank == 0 ? n : 0), 1, dxpl.get());
     }
   }
 
@@ -436,13 +445,8 @@ ResultsFile ResultsFile::open_for_resume(const std::string& path, MPI_Comm comm,
 }
 
 std::vector<std::uint8_t> ResultsFile::chunk_done() const {
-  const std::uint64_t n = sweep::ChunkLayout{grid_->size(), chunk_points_}.chunk_count();
-  std::vector<std::uint8_t> flags(static_cast<std::size_t>(n));
-  Handle done(H5Dopen2(file_, progress_dataset, H5P_DEFAULT), H5Dclose, "open chunk_done");
   const Handle dxpl = collective_transfer();
-  check(H5Dread(done.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, dxpl.get(), flags.data()),
-        "read chunk_done");
-  return flags;
+  return read_chunk_done(file_, dxpl.get());
 }
 
 void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRange range,
@@ -451,11 +455,12 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
   const std::uint64_t count = results != nullptr ? range.count : 0;
   const std::uint64_t begin = results != nullptr ? range.begin : 0;
   // Every rank must make as many collective writes as the rank with the most boxes.
-  const int own_boxes = static_cast<int>(range_boxes(grid_->shape(), begin, count).size());
+  const std::vector<sweep::Box> boxes = sweep::flat_range_boxes(grid_->shape(), begin, count);
+  const int own_boxes = static_cast<int>(boxes.size());
   int calls = 0;
   MPI_Allreduce(&own_boxes, &calls, 1, MPI_INT, MPI_MAX, comm_);
   auto write = [&](const char* name, hid_t type, const void* data) {
-    write_range(file_, name, type, data, begin, count, calls, dxpl.get());
+    write_boxes(file_, name, type, data, boxes, calls, dxpl.get());
   };
   if (!grid_->is_factorial()) {
     std::vector<model::ModelPoint> points(static_cast<std::size_t>(count));
@@ -482,9 +487,10 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
   // The data must be on disk before the flag that says so.
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
   const std::uint8_t one = 1;
-  write_range(file_, progress_dataset, H5T_NATIVE_UINT8, &one,
-              static_cast<std::uint64_t>(std::max<std::int64_t>(chunk, 0)), chunk >= 0 ? 1 : 0, 1,
-              dxpl.get());
+  write_boxes(
+      file_, progress_dataset, H5T_NATIVE_UINT8, &one,
+      line_boxes(static_cast<std::uint64_t>(std::max<std::int64_t>(chunk, 0)), chunk >= 0 ? 1 : 0),
+      1, dxpl.get());
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
 }
 
@@ -530,12 +536,8 @@ ResultsSummary read_summary(const std::string& path) {
   }
   if (H5Lexists(file.get(), "dL", H5P_DEFAULT) > 0) {
     Handle ds(H5Dopen2(file.get(), "dL", H5P_DEFAULT), H5Dclose, "open dL");
-    Handle s(H5Dget_space(ds.get()), H5Sclose, "get a dataspace");
-    const int rank = H5Sget_simple_extent_ndims(s.get());
-    std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
-    H5Sget_simple_extent_dims(s.get(), dims.data(), nullptr);
-    summary.shape.assign(dims.begin(), dims.end());
-    for (int d = 0; d < rank; ++d) {
+    summary.shape = dataset_shape(ds.get());
+    for (std::size_t d = 0; d < summary.shape.size(); ++d) {
       // The name of the scale attached to dimension d is its dataset name.
       std::string label;
       auto visitor = [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
@@ -547,7 +549,7 @@ ResultsSummary read_summary(const std::string& path) {
       H5DSiterate_scales(ds.get(), static_cast<unsigned>(d), nullptr, visitor, &label);
       summary.dimension_names.emplace_back(label);
       if (summary.attributes["design"] == "factorial" && !label.empty()) {
-        std::vector<double> values(static_cast<std::size_t>(dims[static_cast<std::size_t>(d)]));
+        std::vector<double> values(static_cast<std::size_t>(summary.shape[d]));
         Handle coord(H5Dopen2(file.get(), label.c_str(), H5P_DEFAULT), H5Dclose,
                      "open a coordinate");
         check(H5Dread(coord.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
@@ -557,15 +559,10 @@ ResultsSummary read_summary(const std::string& path) {
     }
   }
   if (H5Lexists(file.get(), progress_group, H5P_DEFAULT) > 0) {
-    Handle done(H5Dopen2(file.get(), progress_dataset, H5P_DEFAULT), H5Dclose, "open chunk_done");
-    Handle s(H5Dget_space(done.get()), H5Sclose, "get a dataspace");
-    hsize_t n = 0;
-    H5Sget_simple_extent_dims(s.get(), &n, nullptr);
-    std::vector<std::uint8_t> flags(static_cast<std::size_t>(n));
-    check(H5Dread(done.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, flags.data()),
-          "read chunk_done");
-    summary.chunks_total = n;
+    const std::vector<std::uint8_t> flags = read_chunk_done(file.get(), H5P_DEFAULT);
+    summary.chunks_total = flags.size();
     summary.chunks_done = static_cast<std::uint64_t>(std::count(flags.begin(), flags.end(), 1));
+    Handle done(H5Dopen2(file.get(), progress_dataset, H5P_DEFAULT), H5Dclose, "open chunk_done");
     summary.chunk_points = std::stoull(read_attribute_text(done.get(), "chunk_points"));
   }
   return summary;
