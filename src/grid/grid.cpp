@@ -40,30 +40,7 @@ double map_unit(const spec::AxisSpec& axis, double u) {
   return std::clamp(x, axis.low, axis.high);
 }
 
-void set_axis(model::ModelPoint& p, int axis, double value) {
-  switch (axis) {
-    case spec::alpha:
-      p.alpha = value;
-      break;
-    case spec::beta:
-      p.beta = value;
-      break;
-    case spec::gamma:
-      p.gamma = value;
-      break;
-    case spec::N:
-      p.N = value;
-      break;
-    case spec::D:
-      p.D = value;
-      break;
-    case spec::tau:
-      p.tau = value;
-      break;
-    default:
-      throw std::logic_error("set_axis: bad axis");
-  }
-}
+void set_axis(model::ModelPoint& p, int axis, double value) { p.*axis_fields[axis] = value; }
 
 // Stream ids: the Feistel rounds of axis a use stream 16 * a (the round is the counter's last
 // word), the in-stratum offsets 1000 + a,

@@ -462,23 +462,19 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
   auto write = [&](const char* name, hid_t type, const void* data) {
     write_boxes(file_, name, type, data, boxes, calls, dxpl.get());
   };
+  const sweep::ChunkResults empty;
+  const sweep::ChunkResults& r = results != nullptr ? *results : empty;
   if (!grid_->is_factorial()) {
-    std::vector<model::ModelPoint> points(static_cast<std::size_t>(count));
-    if (count > 0) grid_->fill_points(begin, count, points.data());
-    std::vector<std::uint64_t> index(points.size());
-    std::vector<double> column(points.size());
+    std::vector<std::uint64_t> index(r.points.size());
+    std::vector<double> column(r.points.size());
     for (std::size_t i = 0; i < index.size(); ++i) index[i] = begin + i;
     write("point", H5T_NATIVE_UINT64, index.data());
-    double model::ModelPoint::*fields[] = {&model::ModelPoint::alpha, &model::ModelPoint::beta,
-                                           &model::ModelPoint::gamma, &model::ModelPoint::N,
-                                           &model::ModelPoint::D,     &model::ModelPoint::tau};
     for (int a = 0; a < spec::axis_count; ++a) {
-      for (std::size_t i = 0; i < points.size(); ++i) column[i] = points[i].*fields[a];
+      for (std::size_t i = 0; i < r.points.size(); ++i)
+        column[i] = r.points[i].*grid::axis_fields[a];
       write(spec::axis_names[a], H5T_NATIVE_DOUBLE, column.data());
     }
   }
-  const sweep::ChunkResults empty;
-  const sweep::ChunkResults& r = results != nullptr ? *results : empty;
   write("dL", H5T_NATIVE_DOUBLE, r.dL.data());
   write("eps_N", H5T_NATIVE_DOUBLE, r.eps_N.data());
   write("eps_D", H5T_NATIVE_DOUBLE, r.eps_D.data());

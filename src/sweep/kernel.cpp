@@ -63,6 +63,7 @@ struct EvaluateBlockPoints {
 }  // namespace
 
 void ChunkResults::resize(std::uint64_t n) {
+  points.resize(n);
   dL.resize(n);
   eps_N.resize(n);
   eps_D.resize(n);
@@ -77,9 +78,11 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
   const int n = static_cast<int>(count);
   model::PointView points("modesweep::chunk_points", count);
   model::ResultView results("modesweep::chunk_results", count);
-  auto points_host = Kokkos::create_mirror_view(points);
-  grid.fill_points(begin, count, points_host.data());
-  Kokkos::deep_copy(points, points_host);
+  grid.fill_points(begin, count, out.points.data());
+  Kokkos::deep_copy(
+      points,
+      Kokkos::View<const ModelPoint*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
+          out.points.data(), count));
 
   if (grid.is_factorial()) {
     const std::uint64_t G = grid.group_size();

@@ -19,6 +19,11 @@ namespace modesweep::grid {
 inline constexpr std::array<int, spec::axis_count> factorial_storage_order = {
     spec::alpha, spec::beta, spec::D, spec::tau, spec::gamma, spec::N};
 
+// The ModelPoint member of each axis, in MODEL.md order (spec::Axis).
+inline constexpr std::array<double model::ModelPoint::*, spec::axis_count> axis_fields = {
+    &model::ModelPoint::alpha, &model::ModelPoint::beta, &model::ModelPoint::gamma,
+    &model::ModelPoint::N,     &model::ModelPoint::D,    &model::ModelPoint::tau};
+
 class Grid {
  public:
   explicit Grid(const spec::SweepSpec& spec);

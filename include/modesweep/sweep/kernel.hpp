@@ -9,8 +9,10 @@
 
 namespace modesweep::sweep {
 
-// Host-side results of one chunk, in grid index order.
+// Host-side results of one chunk, in grid index order, with the points they belong to (the
+// writer stores a design's coordinates from them).
 struct ChunkResults {
+  std::vector<model::ModelPoint> points;
   std::vector<double> dL, eps_N, eps_D, eps_tau;
   std::vector<std::int8_t> bottleneck;
   void resize(std::uint64_t n);
