@@ -11,6 +11,7 @@
 #include <ostream>
 #include <string>
 
+#include "modesweep/build_info.hpp"
 #include "modesweep/version.hpp"
 
 namespace modesweep::cli {
@@ -50,9 +51,7 @@ InfoCommand::InfoCommand(CLI::App& parent)
 int InfoCommand::run(std::ostream& out) const {
   out << fmt::format("modesweep        {} (commit {})\n", modesweep::version,
                      modesweep::git_commit);
-  // KOKKOS_VERSION is major*10000 + minor*100 + patch.
-  out << fmt::format("Kokkos           {}.{}.{}, default execution space {}\n",
-                     KOKKOS_VERSION / 10000, KOKKOS_VERSION / 100 % 100, KOKKOS_VERSION % 100,
+  out << fmt::format("Kokkos           {}, default execution space {}\n", kokkos_version_text(),
                      Kokkos::DefaultExecutionSpace::name());
   out << fmt::format("MPI              {} (MPI standard {})\n", mpi_library_version(),
                      mpi_standard_version());

@@ -16,18 +16,14 @@
 #include "modesweep/version.hpp"
 
 namespace modesweep::cli {
-namespace {
 
-// Scripts read the first stderr line: keep every error on one.
 void print_error(std::ostream& err, std::string message) {
   for (char& ch : message) {
     if (ch == '\n' || ch == '\r') ch = ' ';
   }
   while (!message.empty() && message.back() == ' ') message.pop_back();
-  err << "error: " << message << '\n';
+  err << "error: " << message << '\n' << std::flush;
 }
-
-}  // namespace
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   CLI::App app(

@@ -32,13 +32,6 @@ void install_stop_handlers() {
   for (int signal : {SIGTERM, SIGINT, SIGUSR1}) std::signal(signal, on_stop_signal);
 }
 
-std::string one_line(std::string text) {
-  for (char& ch : text) {
-    if (ch == '\n' || ch == '\r') ch = ' ';
-  }
-  return text;
-}
-
 }  // namespace
 
 RunCommand::RunCommand(CLI::App& parent)
@@ -74,7 +67,7 @@ int RunCommand::run(std::ostream& out, std::ostream& err) const {
   boost::mpi::communicator world;
   const bool root = world.rank() == 0;
   if (resume_ && force_) {
-    if (root) err << "error: --resume and --force exclude each other\n";
+    if (root) print_error(err, "--resume and --force exclude each other");
     return exit_bad_input;
   }
   install_stop_handlers();
@@ -83,7 +76,7 @@ int RunCommand::run(std::ostream& out, std::ostream& err) const {
   try {
     spec = sweep::load_spec(spec_path_, max_points_, world);
   } catch (const spec::SpecError& e) {
-    if (root) err << "error: " << one_line(e.what()) << '\n';
+    if (root) print_error(err, e.what());
     return exit_bad_input;
   }
 
@@ -101,17 +94,16 @@ int RunCommand::run(std::ostream& out, std::ostream& err) const {
   try {
     report = sweep::run_sweep(spec, options, world, err);
   } catch (const sweep::RunRefused& e) {
-    if (root) err << "error: " << one_line(e.what()) << '\n';
+    if (root) print_error(err, e.what());
     return exit_bad_input;
   } catch (const io::ResultsFileRefused& e) {
     // Raised identically on every rank while creating or opening (bad or foreign file).
-    if (root) err << "error: " << one_line(e.what()) << '\n';
+    if (root) print_error(err, e.what());
     return exit_bad_input;
   } catch (const std::exception& e) {
     // Mid-run failures (disk full, ...) may hit one rank only: stop all, keep the file.
-    err << fmt::format("error: rank {}: {}; finished chunks are kept, rerun with --resume\n",
-                       world.rank(), one_line(e.what()))
-        << std::flush;
+    print_error(err, fmt::format("rank {}: {}; finished chunks are kept, rerun with --resume",
+                                 world.rank(), e.what()));
     if (world.size() > 1) MPI_Abort(MPI_COMM_WORLD, exit_failure);
     return exit_failure;
   }

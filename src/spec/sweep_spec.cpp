@@ -428,12 +428,16 @@ SweepSpec parse_spec(std::string_view text, const std::string& source_name,
   return spec;
 }
 
-SweepSpec parse_spec_file(const std::string& path, std::uint64_t max_points) {
+std::string read_spec_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw SpecError(fmt::format("{}: cannot read the spec file", path));
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_spec(text.str(), path, max_points);
+  return text.str();
+}
+
+SweepSpec parse_spec_file(const std::string& path, std::uint64_t max_points) {
+  return parse_spec(read_spec_text(path), path, max_points);
 }
 
 }  // namespace modesweep::spec

@@ -8,11 +8,10 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <numeric>
 #include <ostream>
-#include <sstream>
 
+#include "modesweep/build_info.hpp"
 #include "modesweep/grid/grid.hpp"
 #include "modesweep/io/results_file.hpp"
 #include "modesweep/sweep/kernel.hpp"
@@ -65,8 +64,7 @@ io::RunAttributes run_attributes(const mpi::communicator& comm) {
   a.start_time = start;
   a.modesweep_version = modesweep::version;
   a.git_commit = modesweep::git_commit;
-  a.kokkos_version = fmt::format("{}.{}.{}", KOKKOS_VERSION / 10000, KOKKOS_VERSION / 100 % 100,
-                                 KOKKOS_VERSION % 100);
+  a.kokkos_version = kokkos_version_text();
   a.kokkos_backend = Kokkos::DefaultExecutionSpace::name();
   a.mpi_size = comm.size();
   return a;
@@ -122,13 +120,10 @@ spec::SweepSpec load_spec(const std::string& path, std::uint64_t max_points,
   // Rank 0 reads; a read error travels as an empty text plus the message.
   std::string text, error;
   if (comm.rank() == 0) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      error = fmt::format("{}: cannot read the spec file", path);
-    } else {
-      std::ostringstream buffer;
-      buffer << in.rdbuf();
-      text = buffer.str();
+    try {
+      text = spec::read_spec_text(path);
+    } catch (const spec::SpecError& e) {
+      error = e.what();
     }
   }
   mpi::broadcast(comm, text, 0);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <string>
 
 namespace modesweep::cli {
 
@@ -13,6 +14,10 @@ inline constexpr int exit_failure = 1;
 inline constexpr int exit_bad_input = 2;
 
 int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+// Prints "error: <message>" as one line (newlines become spaces; scripts read the first
+// stderr line) and flushes.
+void print_error(std::ostream& err, std::string message);
 int run(int argc, const char* const* argv);  // std::cout, std::cerr
 
 }  // namespace modesweep::cli

@@ -64,6 +64,9 @@ inline constexpr std::uint64_t max_axis_values = 1000000;
 SweepSpec parse_spec(std::string_view text, const std::string& source_name,
                      std::uint64_t max_points);
 
+// The text of the spec file `path`. Throws SpecError when it cannot be read.
+std::string read_spec_text(const std::string& path);
+
 // Reads `path` and parses it. Throws SpecError (also when the file cannot be read).
 SweepSpec parse_spec_file(const std::string& path, std::uint64_t max_points);
 
