@@ -12,6 +12,7 @@ packages=(
   libcli11-dev libtomlplusplus-dev libfmt-dev librandom123-dev libboost-math-dev libboost-random-dev
   python3-numpy python3-h5py python3-matplotlib python3-scipy python3-mpmath
   python3-xarray python3-h5netcdf
+  slurm-wlm munge
 )
 
 missing=()

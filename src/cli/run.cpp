@@ -7,6 +7,7 @@
 
 #include "modesweep/cli/eval_command.hpp"
 #include "modesweep/cli/info_command.hpp"
+#include "modesweep/cli/merge_command.hpp"
 #include "modesweep/cli/predict_command.hpp"
 #include "modesweep/cli/run_command.hpp"
 #include "modesweep/cli/show_command.hpp"
@@ -41,6 +42,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   InfoCommand info(app);
   RunCommand run_sweep(app);
   ShowCommand show(app);
+  MergeCommand merge(app);
 
   try {
     app.parse(argc, argv);
@@ -60,7 +62,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (info.selected()) return info.run(out);
     if (run_sweep.selected()) return run_sweep.run(out, err);
     if (show.selected()) return show.run(out);
-    print_error(err, "no command given: use run, show, eval, predict or info");
+    if (merge.selected()) return merge.run(out, err);
+    print_error(err, "no command given: use run, merge, show, eval, predict or info");
     return exit_bad_input;
   } catch (const UsageError& e) {
     print_error(err, e.what());

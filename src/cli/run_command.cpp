@@ -6,10 +6,13 @@
 
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
+#include <charconv>
 #include <csignal>
 #include <exception>
 #include <ostream>
+#include <string_view>
 
+#include "modesweep/cli/collective_call.hpp"
 #include "modesweep/cli/run.hpp"
 #include "modesweep/io/results_file.hpp"
 #include "modesweep/spec/sweep_spec.hpp"
@@ -30,6 +33,32 @@ extern "C" void on_stop_signal(int signal) {
 
 void install_stop_handlers() {
   for (int signal : {SIGTERM, SIGINT, SIGUSR1}) std::signal(signal, on_stop_signal);
+}
+
+}  // namespace
+
+std::optional<sweep::Shard> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  sweep::Shard shard;
+  const auto number = [](std::string_view digits, std::uint64_t& value) {
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    return ec == std::errc() && end == digits.data() + digits.size() && !digits.empty();
+  };
+  const std::string_view all(text);
+  if (!number(all.substr(0, slash), shard.index) || !number(all.substr(slash + 1), shard.count) ||
+      shard.count == 0 || shard.index >= shard.count) {
+    return std::nullopt;
+  }
+  return shard;
+}
+
+namespace {
+
+// CLI11 check for --shard (the count is checked against the grid's chunks later).
+std::string check_shard_text(const std::string& text) {
+  if (parse_shard(text)) return {};
+  return "expected I/K with 0 <= I < K (shard I of K, e.g. 3/8), got '" + text + "'";
 }
 
 }  // namespace
@@ -59,6 +88,11 @@ RunCommand::RunCommand(CLI::App& parent)
                    "seconds between progress lines when stderr is not a terminal")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app_->add_option("--shard", shard_text_,
+                   "compute only shard I of K (I/K, 0 <= I < K): a contiguous run of whole "
+                   "chunks, written to <output stem>.shard-I-of-K.h5; join the K shard files "
+                   "with 'modesweep merge SPEC --shards K' (one Slurm array task per shard)")
+      ->check(CLI::Validator(check_shard_text, "I/K", "shard"));
   app_->add_flag("--quiet,-q", quiet_, "no progress lines");
 }
 
@@ -82,6 +116,7 @@ int RunCommand::run(std::ostream& out, std::ostream& err) const {
 
   sweep::RunOptions options;
   options.output = output_;
+  if (!shard_text_.empty()) options.shard = *parse_shard(shard_text_);
   options.resume = resume_;
   options.force = force_;
   options.dry_run = dry_run_;
@@ -91,22 +126,10 @@ int RunCommand::run(std::ostream& out, std::ostream& err) const {
   options.stop_signal = [] { return static_cast<int>(stop_signal_received); };
 
   sweep::RunReport report;
-  try {
-    report = sweep::run_sweep(spec, options, world, err);
-  } catch (const sweep::RunRefused& e) {
-    if (root) print_error(err, e.what());
-    return exit_bad_input;
-  } catch (const io::ResultsFileRefused& e) {
-    // Raised identically on every rank while creating or opening (bad or foreign file).
-    if (root) print_error(err, e.what());
-    return exit_bad_input;
-  } catch (const std::exception& e) {
-    // Mid-run failures (disk full, ...) may hit one rank only: stop all, keep the file.
-    print_error(err, fmt::format("rank {}: {}; finished chunks are kept, rerun with --resume",
-                                 world.rank(), e.what()));
-    if (world.size() > 1) MPI_Abort(MPI_COMM_WORLD, exit_failure);
-    return exit_failure;
-  }
+  // Mid-run failures keep the finished chunks in the file.
+  const int status = collective_call(world, err, "finished chunks are kept, rerun with --resume",
+                                     [&] { report = sweep::run_sweep(spec, options, world, err); });
+  if (status != exit_success) return status;
 
   if (!root) return report.outcome == sweep::RunOutcome::interrupted ? 128 + report.stop_signal : 0;
   const double rate =
@@ -131,7 +154,9 @@ int RunCommand::run(std::ostream& out, std::ostream& err) const {
       err << fmt::format(
           "interrupted{}: {} is incomplete; finish it with: modesweep run {} --resume{}\n",
           report.stop_signal != 0 ? fmt::format(" by signal {}", report.stop_signal) : "",
-          report.path, spec_path_, output_.empty() ? "" : " --out " + output_);
+          report.path, spec_path_,
+          (output_.empty() ? "" : " --out " + output_) +
+              (shard_text_.empty() ? "" : " --shard " + shard_text_));
       return 128 + (report.stop_signal != 0 ? report.stop_signal : SIGTERM);
   }
   return exit_failure;

@@ -92,6 +92,16 @@ int ShowCommand::run(std::ostream& out) const {
   out << fmt::format("status      {}\n", status_text(s));
   out << fmt::format("design      {}, {} points in {} chunks of {}\n", attribute(s, "design"),
                      points, s.chunks_total, s.chunk_points);
+  if (s.attributes.count("shard_count") != 0) {
+    out << fmt::format(
+        "shard       {} of {}: points [{}, {}) of {}; join with modesweep merge SPEC --shards {}\n",
+        attribute(s, "shard_index"), attribute(s, "shard_count"), attribute(s, "shard_first_point"),
+        std::stoull(attribute(s, "shard_first_point")) + points, attribute(s, "n_points"),
+        attribute(s, "shard_count"));
+  }
+  if (s.attributes.count("merged_shards") != 0) {
+    out << fmt::format("merged      from {} shard files\n", attribute(s, "merged_shards"));
+  }
   out << fmt::format("shape       {}\n", shape);
   for (std::size_t d = 0; d < s.dimension_names.size(); ++d) {
     auto it = s.coordinates.find(s.dimension_names[d]);

@@ -227,14 +227,21 @@ std::vector<std::uint8_t> read_chunk_done(hid_t file, hid_t dxpl) {
 }  // namespace
 
 ResultsFile::ResultsFile(std::int64_t file, MPI_Comm comm, const grid::Grid& grid,
-                         std::uint64_t chunk_points)
-    : file_(file), comm_(comm), grid_(&grid), chunk_points_(chunk_points) {}
+                         std::uint64_t chunk_points, sweep::Shard shard)
+    : file_(file),
+      comm_(comm),
+      grid_(&grid),
+      chunk_points_(chunk_points),
+      extent_(sweep::shard_extent(sweep::ChunkLayout{grid.size(), chunk_points}, shard)),
+      shape_(shard.whole() ? grid.shape() : std::vector<std::uint64_t>{extent_.points.count}) {}
 
 ResultsFile::ResultsFile(ResultsFile&& other) noexcept
     : file_(other.file_),
       comm_(other.comm_),
       grid_(other.grid_),
-      chunk_points_(other.chunk_points_) {
+      chunk_points_(other.chunk_points_),
+      extent_(other.extent_),
+      shape_(std::move(other.shape_)) {
   other.file_ = -1;
 }
 
@@ -261,6 +268,42 @@ bool all_ranks_agree(MPI_Comm comm, bool ok) {
   return low == high;
 }
 
+// The shard a file holds (whole grid when it has no shard attributes).
+sweep::Shard file_shard(hid_t file) {
+  if (H5Aexists(file, "shard_count") <= 0) return {};
+  return {std::stoull(read_attribute_text(file, "shard_index")),
+          std::stoull(read_attribute_text(file, "shard_count"))};
+}
+
+// Opens a file read-only with the default (serial) driver, without file locking, so that
+// every rank of a merge may read the same shard and a file being written can be looked at.
+Handle open_serial(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  if (H5Fis_hdf5(path.c_str()) <= 0) {
+    throw ResultsFileRefused(fmt::format("{}: not an HDF5 file (or cannot be read)", path));
+  }
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create a file access property list");
+  check(H5Pset_file_locking(fapl.get(), false, true), "disable file locking");
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose, "");
+  if (file.get() < 0) throw ResultsFileRefused(fmt::format("{}: cannot open", path));
+  return file;
+}
+
+struct ChunkCounts {
+  std::uint64_t total = 0, done = 0, chunk_points = 0;
+};
+// The chunk bookkeeping of a file (all zero when it has none).
+ChunkCounts read_chunk_counts(hid_t file) {
+  ChunkCounts counts;
+  if (H5Lexists(file, progress_group, H5P_DEFAULT) <= 0) return counts;
+  const std::vector<std::uint8_t> flags = read_chunk_done(file, H5P_DEFAULT);
+  counts.total = flags.size();
+  counts.done = static_cast<std::uint64_t>(std::count(flags.begin(), flags.end(), 1));
+  Handle done(H5Dopen2(file, progress_dataset, H5P_DEFAULT), H5Dclose, "open chunk_done");
+  counts.chunk_points = std::stoull(read_attribute_text(done.get(), "chunk_points"));
+  return counts;
+}
+
 Handle mpio_access(MPI_Comm comm) {
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create a file access property list");
   check(H5Pset_fapl_mpio(fapl.get(), comm, MPI_INFO_NULL), "select the MPI-IO driver");
@@ -272,7 +315,7 @@ Handle mpio_access(MPI_Comm comm) {
 }  // namespace
 
 ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const grid::Grid& grid,
-                                const RunAttributes& attributes) {
+                                const RunAttributes& attributes, sweep::Shard shard) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const Handle fapl = mpio_access(comm);
   const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
@@ -280,17 +323,18 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
     throw ResultsFileError(fmt::format("{}: created on some ranks only", path));
   }
   if (file < 0) throw ResultsFileRefused(fmt::format("{}: cannot create the results file", path));
-  ResultsFile out(file, comm, grid, grid.spec().chunk_points);
+  ResultsFile out(file, comm, grid, grid.spec().chunk_points, shard);
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   const Handle dxpl = collective_transfer();
-  const std::vector<std::uint64_t> shape = grid.shape();
-  const std::vector<std::string> dims = grid.dimension_names();
+  const std::vector<std::uint64_t> shape = out.shape_;
+  const std::vector<std::string> dims =
+      shard.whole() ? grid.dimension_names() : std::vector<std::string>{"point"};
   const spec::SweepSpec& sp = grid.spec();
 
   // Coordinates: dimension scales, written by rank 0 inside the collective call.
   std::vector<Handle> scales;
-  if (grid.is_factorial()) {
+  if (grid.is_factorial() && shard.whole()) {
     for (std::size_t d = 0; d < dims.size(); ++d) {
       const int axis = grid::factorial_storage_order[d];
       Handle ds = create_dataset(file, dims[d].c_str(), H5T_IEEE_F64LE, {shape[d]});
@@ -305,6 +349,7 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
     Handle ds = create_dataset(file, "point", H5T_STD_U64LE, shape);
     check(H5DSset_scale(ds.get(), "point"), "make a dimension scale");
     for (const char* name : spec::axis_names) {
+      if (grid.is_factorial()) break;  // a factorial shard: its points follow from the index
       Handle column = create_dataset(file, name, H5T_IEEE_F64LE, shape);
       check(H5DSattach_scale(column.get(), ds.get(), 0), "attach a dimension scale");
       check(H5DSset_label(column.get(), 0, "point"), "label a dimension");
@@ -339,7 +384,7 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
     }
   }
 
-  const std::uint64_t n_chunks = sweep::ChunkLayout{grid.size(), out.chunk_points_}.chunk_count();
+  const std::uint64_t n_chunks = out.extent_.chunks;
   Handle group(H5Gcreate2(file, progress_group, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
                "create group sweep_progress");
   {
@@ -371,6 +416,15 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
     write_uint64_attribute(root, "design_seed", sp.seed);
   }
   write_uint64_attribute(root, "n_points", grid.size());
+  if (!shard.whole()) {
+    write_uint64_attribute(root, "shard_index", shard.index);
+    write_uint64_attribute(root, "shard_count", shard.count);
+    write_uint64_attribute(root, "shard_first_point", out.extent_.points.begin);
+    write_uint64_attribute(root, "shard_first_chunk", out.extent_.first_chunk);
+  }
+  if (attributes.merged_shards > 0) {
+    write_uint64_attribute(root, "merged_shards", attributes.merged_shards);
+  }
   write_string_attribute(root, "modesweep_version", attributes.modesweep_version);
   write_string_attribute(root, "git_commit", attributes.git_commit);
   write_string_attribute(root, "kokkos_version", attributes.kokkos_version);
@@ -384,7 +438,7 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
 }
 
 ResultsFile ResultsFile::open_for_resume(const std::string& path, MPI_Comm comm,
-                                         const grid::Grid& grid) {
+                                         const grid::Grid& grid, sweep::Shard shard) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   const Handle fapl = mpio_access(comm);
   // Checked through a plain handle: these failures are the same on every rank, so its
@@ -422,18 +476,29 @@ ResultsFile ResultsFile::open_for_resume(const std::string& path, MPI_Comm comm,
   if (read_attribute_text(file.get(), "n_points") != std::to_string(grid.size())) {
     refuse("holds another number of points than the spec describes");
   }
+  const sweep::Shard held = file_shard(file.get());
+  if (held.index != shard.index || held.count != shard.count) {
+    const auto name = [](sweep::Shard s) {
+      return s.whole() ? std::string("the whole grid")
+                       : fmt::format("shard {}/{}", s.index, s.count);
+    };
+    refuse(fmt::format("holds {}, not {}", name(held), name(shard)));
+  }
   std::uint64_t chunk_points = 0;
   {
     Handle done(H5Dopen2(file.get(), progress_dataset, H5P_DEFAULT), H5Dclose, "open chunk_done");
     chunk_points = std::stoull(read_attribute_text(done.get(), "chunk_points"));
     if (chunk_points == 0) refuse("chunk_points is 0");
     const std::vector<std::uint64_t> shape = dataset_shape(done.get());
-    if (shape.size() != 1 ||
-        shape[0] != sweep::ChunkLayout{grid.size(), chunk_points}.chunk_count()) {
+    const sweep::ChunkLayout layout{grid.size(), chunk_points};
+    if (!shard.whole() && shard.count > layout.chunk_count()) refuse("its chunk size differs");
+    if (shape.size() != 1 || shape[0] != sweep::shard_extent(layout, shard).chunks) {
       refuse("its chunk bookkeeping does not match its chunk size");
     }
   }
-  const std::vector<std::uint64_t> expected = grid.shape();
+  ResultsFile out(file.get(), comm, grid, chunk_points, shard);
+  out.file_ = -1;  // `file` keeps ownership until every check has passed
+  const std::vector<std::uint64_t> expected = out.shape_;
   for (const char* name : result_datasets) {
     if (H5Lexists(file.get(), name, H5P_DEFAULT) <= 0)
       refuse(fmt::format("dataset {} is missing", name));
@@ -441,7 +506,8 @@ ResultsFile ResultsFile::open_for_resume(const std::string& path, MPI_Comm comm,
     if (dataset_shape(ds.get()) != expected)
       refuse(fmt::format("dataset {} has another shape", name));
   }
-  return ResultsFile(file.release(), comm, grid, chunk_points);
+  out.file_ = file.release();
+  return out;
 }
 
 std::vector<std::uint8_t> ResultsFile::chunk_done() const {
@@ -454,8 +520,13 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
   const Handle dxpl = collective_transfer();
   const std::uint64_t count = results != nullptr ? range.count : 0;
   const std::uint64_t begin = results != nullptr ? range.begin : 0;
+  if (count > 0 && (begin < extent_.points.begin ||
+                    begin + count > extent_.points.begin + extent_.points.count)) {
+    throw std::logic_error("write_round: points outside the file's extent");
+  }
   // Every rank must make as many collective writes as the rank with the most boxes.
-  const std::vector<sweep::Box> boxes = sweep::flat_range_boxes(grid_->shape(), begin, count);
+  const std::vector<sweep::Box> boxes =
+      sweep::flat_range_boxes(shape_, count > 0 ? begin - extent_.points.begin : 0, count);
   const int own_boxes = static_cast<int>(boxes.size());
   int calls = 0;
   MPI_Allreduce(&own_boxes, &calls, 1, MPI_INT, MPI_MAX, comm_);
@@ -464,11 +535,13 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
   };
   const sweep::ChunkResults empty;
   const sweep::ChunkResults& r = results != nullptr ? *results : empty;
-  if (!grid_->is_factorial()) {
-    std::vector<std::uint64_t> index(r.points.size());
-    std::vector<double> column(r.points.size());
+  if (!grid_->is_factorial() || shape_.size() != grid_->shape().size()) {  // has `point`
+    std::vector<std::uint64_t> index(static_cast<std::size_t>(count));
     for (std::size_t i = 0; i < index.size(); ++i) index[i] = begin + i;
     write("point", H5T_NATIVE_UINT64, index.data());
+  }
+  if (!grid_->is_factorial()) {
+    std::vector<double> column(r.points.size());
     for (int a = 0; a < spec::axis_count; ++a) {
       for (std::size_t i = 0; i < r.points.size(); ++i)
         column[i] = r.points[i].*grid::axis_fields[a];
@@ -483,10 +556,11 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
   // The data must be on disk before the flag that says so.
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
   const std::uint8_t one = 1;
-  write_boxes(
-      file_, progress_dataset, H5T_NATIVE_UINT8, &one,
-      line_boxes(static_cast<std::uint64_t>(std::max<std::int64_t>(chunk, 0)), chunk >= 0 ? 1 : 0),
-      1, dxpl.get());
+  const bool marks = chunk >= 0;
+  write_boxes(file_, progress_dataset, H5T_NATIVE_UINT8, &one,
+              line_boxes(marks ? static_cast<std::uint64_t>(chunk) - extent_.first_chunk : 0,
+                         marks ? 1 : 0),
+              1, dxpl.get());
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
 }
 
@@ -494,6 +568,77 @@ void ResultsFile::set_status(const std::string& status, const std::string& end_t
   write_string_attribute(file_, "status", status);
   write_string_attribute(file_, "end_time", end_time);
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
+}
+
+void read_results(const std::string& path, const grid::Grid& grid, std::uint64_t begin,
+                  std::uint64_t count, sweep::ChunkResults& out) {
+  const Handle file = open_serial(path);
+  const std::uint64_t first =
+      H5Aexists(file.get(), "shard_first_point") > 0
+          ? std::stoull(read_attribute_text(file.get(), "shard_first_point"))
+          : 0;
+  out.resize(count);
+  grid.fill_points(begin, count, out.points.data());
+  const auto read = [&](const char* name, hid_t mem_type, void* data) {
+    Handle ds(H5Dopen2(file.get(), name, H5P_DEFAULT), H5Dclose,
+              fmt::format("open {} in {}", name, path));
+    const std::vector<std::uint64_t> shape = dataset_shape(ds.get());
+    std::uint64_t size = 1;
+    for (std::uint64_t n : shape) size *= n;
+    if (begin < first || begin + count > first + size) {
+      throw ResultsFileError(
+          fmt::format("{}: does not hold points [{}, {})", path, begin, begin + count));
+    }
+    const std::size_t element = H5Tget_size(mem_type);
+    std::size_t offset = 0;
+    for (const sweep::Box& box : sweep::flat_range_boxes(shape, begin - first, count)) {
+      Handle file_space(H5Dget_space(ds.get()), H5Sclose, "get a dataspace");
+      const std::vector<hsize_t> start(box.start.begin(), box.start.end());
+      const std::vector<hsize_t> n(box.count.begin(), box.count.end());
+      check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, n.data(),
+                                nullptr),
+            "select a hyperslab");
+      const Handle mem_space = space(n);
+      check(H5Dread(ds.get(), mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT,
+                    static_cast<char*>(data) + offset * element),
+            fmt::format("read {} of {}", name, path));
+      std::size_t boxed = 1;
+      for (hsize_t c : n) boxed *= static_cast<std::size_t>(c);
+      offset += boxed;
+    }
+  };
+  read("dL", H5T_NATIVE_DOUBLE, out.dL.data());
+  read("eps_N", H5T_NATIVE_DOUBLE, out.eps_N.data());
+  read("eps_D", H5T_NATIVE_DOUBLE, out.eps_D.data());
+  read("eps_tau", H5T_NATIVE_DOUBLE, out.eps_tau.data());
+  read("bottleneck", H5T_NATIVE_INT8, out.bottleneck.data());
+}
+
+ShardFileInfo read_shard_info(const std::string& path) {
+  const Handle file = open_serial(path);
+  for (const char* name :
+       {"spec", "status", "format_version", "shard_count", "shard_index", "shard_first_point"}) {
+    if (H5Aexists(file.get(), name) <= 0) {
+      throw ResultsFileRefused(
+          fmt::format("{}: not a modesweep shard file (no attribute {})", path, name));
+    }
+  }
+  ShardFileInfo info;
+  info.spec_text = read_attribute_text(file.get(), "spec");
+  info.status = read_attribute_text(file.get(), "status");
+  info.format_version = read_attribute_text(file.get(), "format_version");
+  info.shard = file_shard(file.get());
+  info.first_point = std::stoull(read_attribute_text(file.get(), "shard_first_point"));
+  if (H5Lexists(file.get(), "dL", H5P_DEFAULT) > 0) {
+    Handle ds(H5Dopen2(file.get(), "dL", H5P_DEFAULT), H5Dclose, "open dL");
+    const std::vector<std::uint64_t> shape = dataset_shape(ds.get());
+    info.points = shape.size() == 1 ? shape[0] : 0;
+  }
+  const ChunkCounts counts = read_chunk_counts(file.get());
+  info.chunks_total = counts.total;
+  info.chunks_done = counts.done;
+  info.chunk_points = counts.chunk_points;
+  return info;
 }
 
 namespace {
@@ -511,15 +656,8 @@ herr_t collect_attribute(hid_t object, const char* name, const H5A_info_t*, void
 }  // namespace
 
 ResultsSummary read_summary(const std::string& path) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  if (H5Fis_hdf5(path.c_str()) <= 0) {
-    throw ResultsFileError(fmt::format("{}: not an HDF5 file (or cannot be read)", path));
-  }
   // Without file locking, so that a file still being written can be looked at.
-  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create a file access property list");
-  check(H5Pset_file_locking(fapl.get(), false, true), "disable file locking");
-  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), H5Fclose,
-              fmt::format("open {}", path));
+  const Handle file = open_serial(path);
   ResultsSummary summary;
   hsize_t idx = 0;
   H5Aiterate2(file.get(), H5_INDEX_NAME, H5_ITER_INC, &idx, collect_attribute, &summary.attributes);
@@ -544,7 +682,7 @@ ResultsSummary read_summary(const std::string& path) {
       };
       H5DSiterate_scales(ds.get(), static_cast<unsigned>(d), nullptr, visitor, &label);
       summary.dimension_names.emplace_back(label);
-      if (summary.attributes["design"] == "factorial" && !label.empty()) {
+      if (summary.attributes["design"] == "factorial" && !label.empty() && label != "point") {
         std::vector<double> values(static_cast<std::size_t>(summary.shape[d]));
         Handle coord(H5Dopen2(file.get(), label.c_str(), H5P_DEFAULT), H5Dclose,
                      "open a coordinate");
@@ -554,13 +692,10 @@ ResultsSummary read_summary(const std::string& path) {
       }
     }
   }
-  if (H5Lexists(file.get(), progress_group, H5P_DEFAULT) > 0) {
-    const std::vector<std::uint8_t> flags = read_chunk_done(file.get(), H5P_DEFAULT);
-    summary.chunks_total = flags.size();
-    summary.chunks_done = static_cast<std::uint64_t>(std::count(flags.begin(), flags.end(), 1));
-    Handle done(H5Dopen2(file.get(), progress_dataset, H5P_DEFAULT), H5Dclose, "open chunk_done");
-    summary.chunk_points = std::stoull(read_attribute_text(done.get(), "chunk_points"));
-  }
+  const ChunkCounts counts = read_chunk_counts(file.get());
+  summary.chunks_total = counts.total;
+  summary.chunks_done = counts.done;
+  summary.chunk_points = counts.chunk_points;
   return summary;
 }
 

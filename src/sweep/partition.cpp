@@ -12,6 +12,25 @@ IndexRange ChunkLayout::chunk(std::uint64_t c) const {
   return {begin, std::min(chunk_points, n_points - begin)};
 }
 
+ShardExtent shard_extent(const ChunkLayout& layout, Shard shard) {
+  const std::uint64_t chunks = layout.chunk_count();
+  if (shard.whole()) return {0, chunks, {0, layout.n_points}};
+  if (shard.index >= shard.count || shard.count > chunks) {
+    throw std::invalid_argument("shard_extent: need index < count <= chunk count");
+  }
+  // floor(i C / k) = i q + floor(i r / k) with C = q k + r: exact without overflow while
+  // k < 2^32 (specs allow at most 2^24 chunks).
+  const std::uint64_t q = chunks / shard.count, r = chunks % shard.count;
+  const auto boundary = [&](std::uint64_t i) { return i * q + i * r / shard.count; };
+  ShardExtent e;
+  e.first_chunk = boundary(shard.index);
+  e.chunks = boundary(shard.index + 1) - e.first_chunk;
+  const std::uint64_t begin = layout.chunk(e.first_chunk).begin;
+  const IndexRange last = layout.chunk(e.first_chunk + e.chunks - 1);
+  e.points = {begin, last.begin + last.count - begin};
+  return e;
+}
+
 std::vector<std::vector<Assignment>> schedule_rounds(const std::vector<std::uint64_t>& chunks,
                                                      const std::vector<double>& cost, int ranks) {
   if (ranks < 1 || cost.size() != chunks.size()) throw std::invalid_argument("schedule_rounds");

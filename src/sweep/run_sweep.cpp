@@ -57,6 +57,48 @@ std::vector<double> estimate_costs(const grid::Grid& grid, const ChunkLayout& la
   return all;
 }
 
+// Bytes of the result datasets (and design columns) of one point.
+double bytes_per_point(const grid::Grid& grid) {
+  const double results = 4 * 8 + 1;
+  return grid.is_factorial() ? results : results + 7 * 8;
+}
+
+std::string dry_run(const grid::Grid& grid, const ChunkLayout& layout, Shard shard,
+                    const std::string& path, const mpi::communicator& comm) {
+  if (comm.rank() != 0) return {};
+  // Time a few whole blocks (or runs of points) spread over the grid (or shard).
+  const ShardExtent extent = shard_extent(layout, shard);
+  const std::uint64_t n = extent.points.count;
+  const std::uint64_t run =
+      std::min<std::uint64_t>({n, std::max<std::uint64_t>(grid.group_size(), 1), 256});
+  const std::uint64_t samples = std::min<std::uint64_t>(8, n / run);
+  ChunkResults scratch;
+  const auto t0 = Clock::now();
+  std::uint64_t timed = 0;
+  for (std::uint64_t s = 0; s < samples; ++s) {
+    const std::uint64_t begin = extent.points.begin + std::min(n - run, (n / samples) * s);
+    evaluate_chunk(grid, begin, run, scratch);
+    timed += run;
+  }
+  const double per_point = timed > 0 ? seconds_since(t0) / static_cast<double>(timed) : 0.0;
+  const double total = per_point * static_cast<double>(n) / comm.size();
+  const std::string what =
+      grid.is_factorial() ? "factorial grid" : spec::design_name(grid.spec().design);
+  return fmt::format(
+      "dry run: {} points ({}), {} chunks of {} points over {} rank(s)\n"
+      "output: {} (about {:.3g} MB)\n"
+      "estimated time: {} ({:.3g} us per point per rank, from {} sampled points)\n",
+      n,
+      shard.whole() ? what
+                    : fmt::format("shard {} of {} of a {} of {} points, from point {}", shard.index,
+                                  shard.count, what, grid.size(), extent.points.begin),
+      extent.chunks, layout.chunk_points, comm.size(), path,
+      bytes_per_point(grid) * static_cast<double>(n) / 1e6, format_duration(total), per_point * 1e6,
+      timed);
+}
+
+}  // namespace
+
 io::RunAttributes run_attributes(const mpi::communicator& comm) {
   io::RunAttributes a;
   std::string start = comm.rank() == 0 ? utc_now() : std::string();
@@ -69,42 +111,6 @@ io::RunAttributes run_attributes(const mpi::communicator& comm) {
   a.mpi_size = comm.size();
   return a;
 }
-
-// Bytes of the result datasets (and design columns) of one point.
-double bytes_per_point(const grid::Grid& grid) {
-  const double results = 4 * 8 + 1;
-  return grid.is_factorial() ? results : results + 7 * 8;
-}
-
-std::string dry_run(const grid::Grid& grid, const ChunkLayout& layout, const std::string& path,
-                    const mpi::communicator& comm) {
-  if (comm.rank() != 0) return {};
-  // Time a few whole blocks (or runs of points) spread over the grid.
-  const std::uint64_t n = grid.size();
-  const std::uint64_t run =
-      std::min<std::uint64_t>({n, std::max<std::uint64_t>(grid.group_size(), 1), 256});
-  const std::uint64_t samples = std::min<std::uint64_t>(8, n / run);
-  ChunkResults scratch;
-  const auto t0 = Clock::now();
-  std::uint64_t timed = 0;
-  for (std::uint64_t s = 0; s < samples; ++s) {
-    const std::uint64_t begin = std::min(n - run, (n / samples) * s);
-    evaluate_chunk(grid, begin, run, scratch);
-    timed += run;
-  }
-  const double per_point = timed > 0 ? seconds_since(t0) / static_cast<double>(timed) : 0.0;
-  const double total = per_point * static_cast<double>(n) / comm.size();
-  return fmt::format(
-      "dry run: {} points ({}), {} chunks of {} points over {} rank(s)\n"
-      "output: {} (about {:.3g} MB)\n"
-      "estimated time: {} ({:.3g} us per point per rank, from {} sampled points)\n",
-      n, grid.is_factorial() ? "factorial grid" : spec::design_name(grid.spec().design),
-      layout.chunk_count(), layout.chunk_points, comm.size(), path,
-      bytes_per_point(grid) * static_cast<double>(n) / 1e6, format_duration(total), per_point * 1e6,
-      timed);
-}
-
-}  // namespace
 
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);
@@ -133,24 +139,48 @@ spec::SweepSpec load_spec(const std::string& path, std::uint64_t max_points,
 }
 
 std::string output_path(const spec::SweepSpec& spec, const RunOptions& options) {
-  if (!options.output.empty()) return options.output;
-  if (!spec.output.empty()) return spec.output;
-  return std::filesystem::path(spec.source_name).stem().string() + ".h5";
+  std::string path = options.output;
+  if (path.empty()) path = spec.output;
+  if (path.empty()) path = std::filesystem::path(spec.source_name).stem().string() + ".h5";
+  return options.shard.whole() ? path : shard_path(path, options.shard);
+}
+
+std::string shard_path(const std::string& results_path, Shard shard) {
+  std::filesystem::path p(results_path);
+  const std::string stem = p.extension() == ".h5" ? p.stem().string() : p.filename().string();
+  p.replace_filename(fmt::format("{}.shard-{}-of-{}.h5", stem, shard.index, shard.count));
+  return p.string();
+}
+
+void check_shard(const spec::SweepSpec& spec, Shard shard) {
+  if (shard.whole()) return;
+  const ChunkLayout layout{grid::Grid(spec).size(), spec.chunk_points};
+  if (shard.count > layout.chunk_count()) {
+    throw RunRefused(fmt::format(
+        "--shard: {} shards of a grid with {} chunks (chunk_points = {}): the shard count must "
+        "be in [1, {}]; use fewer shards or a smaller chunk_points",
+        shard.count, layout.chunk_count(), spec.chunk_points, layout.chunk_count()));
+  }
+  if (shard.index >= shard.count) {
+    throw RunRefused(
+        fmt::format("--shard: index {} must be in [0, {}]", shard.index, shard.count - 1));
+  }
 }
 
 RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
                     const mpi::communicator& comm, std::ostream& log) {
   const auto t_start = Clock::now();
+  check_shard(spec, options.shard);
   const grid::Grid grid(spec);
   RunReport report;
   report.path = output_path(spec, options);
-  report.points = grid.size();
   ChunkLayout layout{grid.size(), spec.chunk_points};
+  report.points = shard_extent(layout, options.shard).points.count;
 
   if (options.dry_run) {
     report.outcome = RunOutcome::dry_run;
-    report.chunks = layout.chunk_count();
-    report.dry_run_text = dry_run(grid, layout, report.path, comm);
+    report.chunks = shard_extent(layout, options.shard).chunks;
+    report.dry_run_text = dry_run(grid, layout, options.shard, report.path, comm);
     return report;
   }
 
@@ -169,16 +199,19 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
   comm.barrier();
   const bool resuming = exists != 0 && options.resume;
   io::ResultsFile file =
-      resuming ? io::ResultsFile::open_for_resume(report.path, comm, grid)
-               : io::ResultsFile::create(report.path, comm, grid, run_attributes(comm));
+      resuming
+          ? io::ResultsFile::open_for_resume(report.path, comm, grid, options.shard)
+          : io::ResultsFile::create(report.path, comm, grid, run_attributes(comm), options.shard);
   layout.chunk_points = file.chunk_points();
-  report.chunks = layout.chunk_count();
+  const ShardExtent extent = file.extent();
+  report.chunks = extent.chunks;
 
   const std::vector<std::uint8_t> done = file.chunk_done();
   std::vector<std::uint64_t> pending;
   std::uint64_t done_points = 0;
-  for (std::uint64_t c = 0; c < layout.chunk_count(); ++c) {
-    if (done[c] != 0) {
+  for (std::uint64_t i = 0; i < extent.chunks; ++i) {
+    const std::uint64_t c = extent.first_chunk + i;
+    if (done[i] != 0) {
       done_points += layout.chunk(c).count;
     } else {
       pending.push_back(c);
@@ -186,7 +219,7 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
   }
   if (comm.rank() == 0 && resuming) {
     log << fmt::format("resuming {}: {} of {} chunks done, {} to compute\n", report.path,
-                       layout.chunk_count() - pending.size(), layout.chunk_count(), pending.size());
+                       extent.chunks - pending.size(), extent.chunks, pending.size());
   }
   if (pending.empty() && resuming) {
     std::string end = comm.rank() == 0 ? utc_now() : std::string();
@@ -201,7 +234,7 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
   const std::vector<double> cost = comm.size() > 1 ? estimate_costs(grid, layout, pending, comm)
                                                    : std::vector<double>(pending.size(), 0.0);
   const auto rounds = schedule_rounds(pending, cost, comm.size());
-  Progress progress(log, options.live_progress, options.progress_interval, grid.size(),
+  Progress progress(log, options.live_progress, options.progress_interval, report.points,
                     done_points);
   ChunkResults results;
   double busy = 0.0;

@@ -339,3 +339,59 @@ TEST(ScheduleRounds, BadArgumentsThrow) {
 }
 
 }  // namespace
+
+namespace shard_tests {
+
+using modesweep::sweep::ChunkLayout;
+using modesweep::sweep::Shard;
+using modesweep::sweep::shard_extent;
+
+// Every (n, chunk size, shard count): shards tile the chunks and the points in order, with no
+// gap or overlap, and sizes differ by at most one chunk.
+TEST(ShardExtent, ShardsTileChunksAndPoints) {
+  for (std::uint64_t n : {1u, 2u, 7u, 64u, 100u, 1001u}) {
+    for (std::uint64_t cp : {1u, 3u, 10u, 64u, 5000u}) {
+      const ChunkLayout layout{n, cp};
+      const std::uint64_t c = layout.chunk_count();
+      for (std::uint64_t k = 1; k <= std::min<std::uint64_t>(c, 9); ++k) {
+        std::uint64_t next_chunk = 0, next_point = 0, smallest = c, largest = 0;
+        for (std::uint64_t i = 0; i < k; ++i) {
+          const auto e = shard_extent(layout, Shard{i, k});
+          EXPECT_EQ(e.first_chunk, next_chunk);
+          EXPECT_EQ(e.points.begin, next_point);
+          EXPECT_GE(e.chunks, 1u);
+          EXPECT_EQ(e.points.begin, layout.chunk(e.first_chunk).begin);
+          next_chunk += e.chunks;
+          next_point += e.points.count;
+          smallest = std::min(smallest, e.chunks);
+          largest = std::max(largest, e.chunks);
+        }
+        EXPECT_EQ(next_chunk, c) << n << " " << cp << " " << k;
+        EXPECT_EQ(next_point, n);
+        EXPECT_LE(largest - smallest, 1u);
+      }
+    }
+  }
+}
+
+TEST(ShardExtent, WholeGridAndRefusals) {
+  const ChunkLayout layout{1000, 100};
+  const auto whole = shard_extent(layout, Shard{});
+  EXPECT_EQ(whole.first_chunk, 0u);
+  EXPECT_EQ(whole.chunks, 10u);
+  EXPECT_EQ(whole.points.count, 1000u);
+  EXPECT_THROW(shard_extent(layout, Shard{3, 3}), std::invalid_argument);
+  EXPECT_THROW(shard_extent(layout, Shard{0, 11}), std::invalid_argument);  // an empty shard
+  EXPECT_NO_THROW(shard_extent(layout, Shard{9, 10}));
+}
+
+// Huge grids: the boundary arithmetic must not overflow.
+TEST(ShardExtent, HugeLayoutsDoNotOverflow) {
+  const ChunkLayout layout{std::uint64_t{1} << 40, 1};
+  const auto e = shard_extent(layout, Shard{999, 1000});
+  EXPECT_EQ(e.first_chunk + e.chunks, std::uint64_t{1} << 40);
+  EXPECT_EQ(e.first_chunk,
+            (std::uint64_t{1} << 40) / 1000 * 999 + ((std::uint64_t{1} << 40) % 1000) * 999 / 1000);
+}
+
+}  // namespace shard_tests

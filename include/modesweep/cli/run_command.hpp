@@ -5,7 +5,10 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
+
+#include "modesweep/sweep/partition.hpp"
 
 namespace modesweep::cli {
 
@@ -31,6 +34,10 @@ class RunCommand {
   bool quiet_ = false;
   std::uint64_t max_points_ = 1000000000;
   double progress_interval_ = 10.0;
+  std::string shard_text_;
 };
+
+// "I/K" with 0 <= I < K as a shard, else nothing.
+std::optional<sweep::Shard> parse_shard(const std::string& text);
 
 }  // namespace modesweep::cli

@@ -7,7 +7,10 @@
 //     dimension scale `point`;
 //   root attributes: spec text, model constants, versions, MPI size, times and `status`;
 //   group sweep_progress: chunk_done (uint8 per chunk), set only after the chunk's data is
-//     flushed, so that a killed run loses at most the chunks in flight.
+//     flushed, so that a killed run loses at most the chunks in flight;
+//   shard files (one Slurm array task's part, sweep::Shard): every dataset 1-D over the
+//     shard's points, with dimension scale `point` holding the grid's flat index, root
+//     attributes shard_index, shard_count, shard_first_point; `modesweep merge` joins them.
 // Every method is collective over the communicator unless it says otherwise.
 #pragma once
 
@@ -52,18 +55,20 @@ struct RunAttributes {
   std::string kokkos_version;
   std::string kokkos_backend;
   int mpi_size = 1;
+  std::uint64_t merged_shards = 0;  // > 0: the file was joined from this many shard files
 };
 
 class ResultsFile {
  public:
   // Creates (truncating) `path` for `grid`, writes coordinates and attributes, status
   // "running", and flushes, so that from here on only raw data changes.
+  // With a shard, the file holds that shard's points only.
   static ResultsFile create(const std::string& path, MPI_Comm comm, const grid::Grid& grid,
-                            const RunAttributes& attributes);
+                            const RunAttributes& attributes, sweep::Shard shard = {});
   // Opens an existing file to continue it. Throws ResultsFileRefused when it is not a
-  // modesweep results file or was made from a different spec text.
-  static ResultsFile open_for_resume(const std::string& path, MPI_Comm comm,
-                                     const grid::Grid& grid);
+  // modesweep results file, was made from a different spec text, or holds another shard.
+  static ResultsFile open_for_resume(const std::string& path, MPI_Comm comm, const grid::Grid& grid,
+                                     sweep::Shard shard = {});
 
   ResultsFile(ResultsFile&& other) noexcept;
   ResultsFile& operator=(ResultsFile&&) = delete;
@@ -73,11 +78,14 @@ class ResultsFile {
   ~ResultsFile();
 
   std::uint64_t chunk_points() const { return chunk_points_; }
-  // One byte per chunk, 1 when the chunk's data is in the file.
+  // The chunks and points this file holds (the whole grid unless it is a shard file).
+  const sweep::ShardExtent& extent() const { return extent_; }
+  // One byte per chunk of extent(), 1 when the chunk's data is in the file.
   std::vector<std::uint8_t> chunk_done() const;
 
   // Writes one chunk per rank (results == nullptr: this rank writes nothing this round),
-  // flushes, then marks the chunks done and flushes again.
+  // flushes, then marks the chunks done and flushes again. `range` and `chunk` are the
+  // grid's, inside extent().
   void write_round(const sweep::ChunkResults* results, sweep::IndexRange range, std::int64_t chunk);
 
   // Sets root attributes `status` and `end_time` and flushes.
@@ -86,12 +94,35 @@ class ResultsFile {
   void close();
 
  private:
-  ResultsFile(std::int64_t file, MPI_Comm comm, const grid::Grid& grid, std::uint64_t chunk_points);
+  ResultsFile(std::int64_t file, MPI_Comm comm, const grid::Grid& grid, std::uint64_t chunk_points,
+              sweep::Shard shard);
   std::int64_t file_ = -1;  // hid_t
   MPI_Comm comm_;
   const grid::Grid* grid_;
   std::uint64_t chunk_points_;
+  sweep::ShardExtent extent_;
+  std::vector<std::uint64_t> shape_;  // of the result datasets
 };
+
+// The results of points [begin, begin + count) of the grid, read serially from a results or
+// shard file that holds them (merge). Throws ResultsFileError when it cannot.
+void read_results(const std::string& path, const grid::Grid& grid, std::uint64_t begin,
+                  std::uint64_t count, sweep::ChunkResults& out);
+
+// What merge checks of a shard file before it trusts it (read serially).
+struct ShardFileInfo {
+  std::string spec_text;
+  std::string status;
+  std::string format_version;
+  sweep::Shard shard;
+  std::uint64_t first_point = 0;
+  std::uint64_t points = 0;
+  std::uint64_t chunk_points = 0;
+  std::uint64_t chunks_done = 0;
+  std::uint64_t chunks_total = 0;
+};
+// Throws ResultsFileRefused when `path` is not a readable modesweep shard file.
+ShardFileInfo read_shard_info(const std::string& path);
 
 // What `modesweep show` prints; read serially (no MPI needed).
 struct ResultsSummary {

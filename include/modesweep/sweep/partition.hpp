@@ -19,6 +19,27 @@ struct ChunkLayout {
   IndexRange chunk(std::uint64_t c) const;
 };
 
+// Which part of a grid one run covers: the whole grid (count == 0), or shard `index` of
+// `count` (a Slurm array task). A shard is a contiguous run of whole chunks, so that shard
+// files join into exactly the file of a single run (`modesweep merge`).
+struct Shard {
+  std::uint64_t index = 0;
+  std::uint64_t count = 0;
+  bool whole() const { return count == 0; }
+};
+
+// The chunks [first_chunk, first_chunk + chunks) and points of one shard.
+struct ShardExtent {
+  std::uint64_t first_chunk = 0;
+  std::uint64_t chunks = 0;
+  IndexRange points;
+};
+
+// Shard i of k holds chunks [floor(i C / k), floor((i + 1) C / k)) of the C chunks: sizes
+// differ by at most one chunk. The whole grid when shard.whole(). Throws std::invalid_argument
+// unless index < count <= C (no shard may be empty).
+ShardExtent shard_extent(const ChunkLayout& layout, Shard shard);
+
 // Work of one rank in one round; chunk < 0 means the rank only joins the collective write.
 struct Assignment {
   std::int64_t chunk = -1;

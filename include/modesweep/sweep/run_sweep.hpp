@@ -8,7 +8,9 @@
 #include <iosfwd>
 #include <string>
 
+#include "modesweep/io/results_file.hpp"
 #include "modesweep/spec/sweep_spec.hpp"
+#include "modesweep/sweep/partition.hpp"
 
 namespace modesweep::sweep {
 
@@ -21,6 +23,7 @@ class RunRefused : public std::runtime_error {
 
 struct RunOptions {
   std::string output;               // overrides the spec's output when not empty
+  Shard shard;                      // one shard of the grid (a Slurm array task), or whole
   bool resume = false;              // continue an interrupted file (or start one)
   bool force = false;               // overwrite an existing file
   bool dry_run = false;             // report size and estimated time only
@@ -36,7 +39,7 @@ enum class RunOutcome { complete, already_complete, interrupted, dry_run };
 struct RunReport {
   RunOutcome outcome = RunOutcome::complete;
   std::string path;
-  std::uint64_t points = 0;
+  std::uint64_t points = 0;  // of the grid, or of the shard
   std::uint64_t chunks = 0;
   std::uint64_t points_computed = 0;  // by this run
   double seconds = 0.0;
@@ -51,12 +54,23 @@ struct RunReport {
 spec::SweepSpec load_spec(const std::string& path, std::uint64_t max_points,
                           const boost::mpi::communicator& comm);
 
-// Where the results go: options.output, else the spec's output, else <spec stem>.h5.
+// Where the results go: options.output, else the spec's output, else <spec stem>.h5; for a
+// shard, shard_path of that.
 std::string output_path(const spec::SweepSpec& spec, const RunOptions& options);
+
+// The file of shard i of k beside the results file: results.h5 -> results.shard-i-of-k.h5.
+std::string shard_path(const std::string& results_path, Shard shard);
+
+// Checks `shard` against the spec's chunks; throws RunRefused naming --shard and the valid
+// range when it is not a shard of that grid.
+void check_shard(const spec::SweepSpec& spec, Shard shard);
 
 // Runs (or resumes) the sweep. Rank 0 writes progress and notes to `log`.
 RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
                     const boost::mpi::communicator& comm, std::ostream& log);
+
+// The attributes of a file this process group creates now (start time from rank 0).
+io::RunAttributes run_attributes(const boost::mpi::communicator& comm);
 
 // ISO 8601 UTC time of now, e.g. 2026-11-23T15:04:05Z.
 std::string utc_now();

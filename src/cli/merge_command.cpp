@@ -1,0 +1,81 @@
+#include "modesweep/cli/merge_command.hpp"
+
+#include <fmt/format.h>
+#include <mpi.h>
+#include <unistd.h>
+
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/environment.hpp>
+#include <exception>
+#include <limits>
+#include <ostream>
+
+#include "modesweep/cli/collective_call.hpp"
+#include "modesweep/cli/run.hpp"
+#include "modesweep/io/results_file.hpp"
+#include "modesweep/spec/sweep_spec.hpp"
+#include "modesweep/sweep/merge_shards.hpp"
+#include "modesweep/sweep/progress.hpp"
+#include "modesweep/sweep/run_sweep.hpp"
+
+namespace modesweep::cli {
+
+MergeCommand::MergeCommand(CLI::App& parent)
+    : app_(parent.add_subcommand(
+          "merge",
+          "Join the K shard files of a spec (written by 'modesweep run SPEC --shard I/K', e.g. "
+          "one Slurm array task each) into the results file a single run of SPEC writes, "
+          "identical in every numeric dataset. Every shard is checked first: present, "
+          "complete, same spec text.")) {
+  app_->add_option("spec", spec_path_, "the sweep spec the shards were run from (TOML)")
+      ->required();
+  app_->add_option("--shards,-k", shards_, "K, the number of shards")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  app_->add_option("--out,-o", output_,
+                   "merged file, as given to 'run --out' (default: the spec's output); shard "
+                   "files are looked for beside it as <stem>.shard-I-of-K.h5");
+  app_->add_flag("--force", force_, "overwrite an existing merged file");
+  app_->add_flag("--remove-shards", remove_shards_,
+                 "delete the shard files once the merged file is complete");
+  app_->add_option("--progress-interval", progress_interval_,
+                   "seconds between progress lines when stderr is not a terminal")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app_->add_flag("--quiet,-q", quiet_, "no progress lines");
+}
+
+int MergeCommand::run(std::ostream& out, std::ostream& err) const {
+  boost::mpi::environment env;
+  boost::mpi::communicator world;
+  const bool root = world.rank() == 0;
+  spec::SweepSpec spec;
+  try {
+    // No --max-points guard here: the shards were run from this spec already.
+    spec = sweep::load_spec(spec_path_, std::numeric_limits<std::uint64_t>::max(), world);
+  } catch (const spec::SpecError& e) {
+    if (root) print_error(err, e.what());
+    return exit_bad_input;
+  }
+  sweep::MergeOptions options;
+  options.output = output_;
+  options.shards = shards_;
+  options.force = force_;
+  options.remove_shards = remove_shards_;
+  options.quiet = quiet_;
+  options.progress_interval = progress_interval_;
+  options.live_progress = root && isatty(STDERR_FILENO) != 0;
+  sweep::MergeReport report;
+  const int status =
+      collective_call(world, err, "the shard files are untouched, rerun with --force",
+                      [&] { report = sweep::merge_shards(spec, options, world, err); });
+  if (status != exit_success) return status;
+  if (root) {
+    out << fmt::format("{}: complete, {} points merged from {} shards in {}{}\n", report.path,
+                       report.points, report.shards, sweep::format_duration(report.seconds),
+                       remove_shards_ ? "; shard files removed" : "");
+  }
+  return exit_success;
+}
+
+}  // namespace modesweep::cli

@@ -1,0 +1,137 @@
+#include "modesweep/sweep/merge_shards.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/mpi/collectives.hpp>
+#include <chrono>
+#include <filesystem>
+#include <ostream>
+#include <vector>
+
+#include "modesweep/grid/grid.hpp"
+#include "modesweep/io/results_file.hpp"
+#include "modesweep/sweep/kernel.hpp"
+#include "modesweep/sweep/partition.hpp"
+#include "modesweep/sweep/progress.hpp"
+#include "modesweep/sweep/run_sweep.hpp"
+
+namespace modesweep::sweep {
+namespace {
+
+namespace mpi = boost::mpi;
+
+// Empty when shard file `path` is the complete shard `shard` of `spec`, else why not.
+std::string shard_problem(const std::string& path, const spec::SweepSpec& spec,
+                          const ShardExtent& extent, Shard shard) {
+  if (!std::filesystem::exists(path)) {
+    return fmt::format("{} is missing: run shard {} (modesweep run SPEC --shard {}/{})", path,
+                       shard.index, shard.index, shard.count);
+  }
+  io::ShardFileInfo info;
+  try {
+    info = io::read_shard_info(path);
+  } catch (const io::ResultsFileError& e) {
+    return e.what();
+  }
+  if (info.spec_text != spec.text) {
+    return fmt::format("{} was made from a different spec text than {}", path, spec.source_name);
+  }
+  if (info.format_version != std::to_string(io::results_format_version)) {
+    return fmt::format("{} has results format {}, this build writes {}", path, info.format_version,
+                       io::results_format_version);
+  }
+  if (info.shard.index != shard.index || info.shard.count != shard.count) {
+    return fmt::format("{} holds shard {}/{}, expected {}/{}", path, info.shard.index,
+                       info.shard.count, shard.index, shard.count);
+  }
+  if (info.first_point != extent.points.begin || info.points != extent.points.count ||
+      info.chunks_total != extent.chunks || info.chunk_points != spec.chunk_points) {
+    return fmt::format("{} does not hold the points of shard {}/{} (another chunk layout)", path,
+                       shard.index, shard.count);
+  }
+  if (info.status != io::status_complete || info.chunks_done != info.chunks_total) {
+    return fmt::format(
+        "{} is incomplete ({} of {} chunks, status {}): finish it with modesweep run SPEC "
+        "--shard {}/{} --resume",
+        path, info.chunks_done, info.chunks_total, info.status, shard.index, shard.count);
+  }
+  return {};
+}
+
+}  // namespace
+
+MergeReport merge_shards(const spec::SweepSpec& spec, const MergeOptions& options,
+                         const mpi::communicator& comm, std::ostream& log) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (options.shards == 0) throw RunRefused("--shards: must be at least 1");
+  check_shard(spec, Shard{0, options.shards});
+  const grid::Grid grid(spec);
+  const ChunkLayout layout{grid.size(), spec.chunk_points};
+  RunOptions run_options;
+  run_options.output = options.output;
+  MergeReport report;
+  report.path = output_path(spec, run_options);
+  report.points = grid.size();
+  report.shards = options.shards;
+
+  std::vector<ShardExtent> extents;
+  std::vector<std::string> paths;
+  for (std::uint64_t i = 0; i < options.shards; ++i) {
+    extents.push_back(shard_extent(layout, Shard{i, options.shards}));
+    paths.push_back(shard_path(report.path, Shard{i, options.shards}));
+  }
+  // Rank 0 checks everything before anything is written; all ranks get the verdict.
+  std::string problem;
+  if (comm.rank() == 0) {
+    for (std::uint64_t i = 0; i < options.shards && problem.empty(); ++i) {
+      problem = shard_problem(paths[i], spec, extents[i], Shard{i, options.shards});
+    }
+    if (problem.empty() && std::filesystem::exists(report.path) && !options.force) {
+      problem = fmt::format("{} exists: use --force to overwrite it", report.path);
+    }
+    if (problem.empty()) {
+      const auto parent = std::filesystem::path(report.path).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent);
+    }
+  }
+  mpi::broadcast(comm, problem, 0);
+  if (!problem.empty()) throw RunRefused(problem);
+
+  io::RunAttributes attributes = run_attributes(comm);
+  attributes.merged_shards = options.shards;
+  io::ResultsFile file = io::ResultsFile::create(report.path, comm, grid, attributes);
+  // Chunk c goes to rank c mod size; one collective write per round.
+  const std::uint64_t chunks = layout.chunk_count();
+  const auto size = static_cast<std::uint64_t>(comm.size());
+  const auto rank = static_cast<std::uint64_t>(comm.rank());
+  Progress progress(log, options.live_progress, options.progress_interval, grid.size(), 0);
+  ChunkResults results;
+  std::size_t shard = 0;  // of this rank's current chunk: chunks only grow
+  for (std::uint64_t first = 0; first < chunks; first += size) {
+    const std::uint64_t c = first + rank;
+    IndexRange range;
+    if (c < chunks) {
+      while (c >= extents[shard].first_chunk + extents[shard].chunks) ++shard;
+      range = layout.chunk(c);
+      io::read_results(paths[shard], grid, range.begin, range.count, results);
+    }
+    file.write_round(c < chunks ? &results : nullptr, range,
+                     c < chunks ? static_cast<std::int64_t>(c) : -1);
+    const std::uint64_t done_chunks = std::min(chunks, first + size);
+    if (comm.rank() == 0 && !options.quiet) {
+      progress.update(done_chunks == chunks ? grid.size() : done_chunks * layout.chunk_points);
+    }
+  }
+  if (comm.rank() == 0 && !options.quiet) progress.finish(grid.size());
+  std::string end = comm.rank() == 0 ? utc_now() : std::string();
+  mpi::broadcast(comm, end, 0);
+  file.set_status(io::status_complete, end);
+  file.close();
+  if (options.remove_shards && comm.rank() == 0) {
+    for (const std::string& p : paths) std::filesystem::remove(p);
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report;
+}
+
+}  // namespace modesweep::sweep
