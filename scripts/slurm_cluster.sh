@@ -31,7 +31,7 @@ alive() {
   [ "$state" != Z ]
 }
 
-pid_of() { [ -s "$1" ] && cat "$1" || true; }
+pid_of() { if [ -s "$1" ]; then cat "$1"; fi; }
 
 port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 
@@ -59,7 +59,7 @@ SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$base/munge/munge.socket.2,cred_expire=10
+AuthInfo=socket=$base/munge/munge.socket.2,cred_expire=5
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
@@ -81,7 +81,7 @@ MailProg=/bin/true
 ReturnToService=2
 DependencyParameters=kill_invalid_depend
 EnforcePartLimits=ALL
-SchedulerParameters=batch_sched_delay=0
+SchedulerParameters=batch_sched_delay=0,sched_interval=2,bf_interval=2
 MinJobAge=600
 $node_line State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP

@@ -35,7 +35,9 @@ MergeCommand::MergeCommand(CLI::App& parent)
   app_->add_option("--out,-o", output_,
                    "merged file, as given to 'run --out' (default: the spec's output); shard "
                    "files are looked for beside it as <stem>.shard-I-of-K.h5");
-  app_->add_flag("--force", force_, "overwrite an existing merged file");
+  app_->add_flag("--force", force_,
+                 "overwrite an existing file at the merged path (an unfinished merge of the "
+                 "same spec is replaced without it)");
   app_->add_flag("--remove-shards", remove_shards_,
                  "delete the shard files once the merged file is complete");
   app_->add_option("--progress-interval", progress_interval_,

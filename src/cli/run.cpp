@@ -11,6 +11,7 @@
 #include "modesweep/cli/predict_command.hpp"
 #include "modesweep/cli/run_command.hpp"
 #include "modesweep/cli/show_command.hpp"
+#include "modesweep/cli/submit_command.hpp"
 #include "modesweep/cli/usage_error.hpp"
 #include "modesweep/io/points_csv.hpp"
 #include "modesweep/io/results_file.hpp"
@@ -43,6 +44,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   RunCommand run_sweep(app);
   ShowCommand show(app);
   MergeCommand merge(app);
+  SubmitCommand submit(app);
 
   try {
     app.parse(argc, argv);
@@ -63,7 +65,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (run_sweep.selected()) return run_sweep.run(out, err);
     if (show.selected()) return show.run(out);
     if (merge.selected()) return merge.run(out, err);
-    print_error(err, "no command given: use run, merge, show, eval, predict or info");
+    if (submit.selected()) return submit.run(out, err);
+    print_error(err, "no command given: use run, submit, merge, show, eval, predict or info");
     return exit_bad_input;
   } catch (const UsageError& e) {
     print_error(err, e.what());

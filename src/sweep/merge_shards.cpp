@@ -58,6 +58,22 @@ std::string shard_problem(const std::string& path, const spec::SweepSpec& spec,
   return {};
 }
 
+// True when `path` is an earlier merge of this spec that did not finish: it holds nothing
+// the shards do not, so a new merge may replace it without --force.
+bool unfinished_merge(const std::string& path, const spec::SweepSpec& spec) {
+  try {
+    const io::ResultsSummary s = io::read_summary(path);
+    const auto attribute = [&](const char* name) {
+      const auto it = s.attributes.find(name);
+      return it == s.attributes.end() ? std::string() : it->second;
+    };
+    return !attribute("merged_shards").empty() && attribute("spec") == spec.text &&
+           attribute("status") != io::status_complete;
+  } catch (const io::ResultsFileError&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 MergeReport merge_shards(const spec::SweepSpec& spec, const MergeOptions& options,
@@ -86,7 +102,8 @@ MergeReport merge_shards(const spec::SweepSpec& spec, const MergeOptions& option
     for (std::uint64_t i = 0; i < options.shards && problem.empty(); ++i) {
       problem = shard_problem(paths[i], spec, extents[i], Shard{i, options.shards});
     }
-    if (problem.empty() && std::filesystem::exists(report.path) && !options.force) {
+    if (problem.empty() && std::filesystem::exists(report.path) && !options.force &&
+        !unfinished_merge(report.path, spec)) {
       problem = fmt::format("{} exists: use --force to overwrite it", report.path);
     }
     if (problem.empty()) {

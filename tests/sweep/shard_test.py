@@ -126,6 +126,17 @@ def main():
     r.expect_refused(r.merge(1, "joined.h5", k), r"joined\.h5 exists: use --force",
                      "merge onto an existing file")
     r.expect_ok(r.merge(1, "joined.h5", k, "--force"), "merge --force")
+    # An unfinished merge of the same spec (killed midway) is replaced without --force.
+    with h5py.File(r.path("joined.h5"), "r+") as f:
+        f.attrs["status"] = "running"
+    r.expect_ok(r.merge(1, "joined.h5", k), "merge over an unfinished merge")
+    r.same("single.h5", "joined.h5", "merge over an unfinished merge vs a single run")
+    # ... but a single run's file is not a merge: refused.
+    shutil.copy(r.path("single.h5"), r.path("joined.h5"))
+    with h5py.File(r.path("joined.h5"), "r+") as f:
+        f.attrs["status"] = "running"
+    r.expect_refused(r.merge(1, "joined.h5", k), r"joined\.h5 exists: use --force",
+                     "merge onto an unfinished single run")
     r.expect_refused(r.merge(1, "joined.h5", 2), r"joined\.shard-0-of-2\.h5 is missing",
                      "merge with missing shards")
     r.expect_refused(r.run(1, "x.h5", "--shard", "3/3"), r"--shard.*0 <= I < K",

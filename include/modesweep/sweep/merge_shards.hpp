@@ -16,7 +16,8 @@ namespace modesweep::sweep {
 struct MergeOptions {
   std::string output;          // the merged file (default: the spec's output, as for run)
   std::uint64_t shards = 0;    // k: shard files <output stem>.shard-<i>-of-<k>.h5, i < k
-  bool force = false;          // overwrite an existing merged file
+  bool force = false;          // overwrite any existing file (an unfinished merge of this spec is
+                               // replaced without it)
   bool remove_shards = false;  // delete the shard files once the merged file is complete
   bool quiet = false;
   double progress_interval = 10.0;
