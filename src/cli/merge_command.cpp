@@ -69,7 +69,7 @@ int MergeCommand::run(std::ostream& out, std::ostream& err) const {
   options.live_progress = root && isatty(STDERR_FILENO) != 0;
   sweep::MergeReport report;
   const int status =
-      collective_call(world, err, "the shard files are untouched, rerun with --force",
+      collective_call(world, err, "the shard files are untouched; run the merge again",
                       [&] { report = sweep::merge_shards(spec, options, world, err); });
   if (status != exit_success) return status;
   if (root) {

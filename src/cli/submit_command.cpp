@@ -33,6 +33,8 @@ SubmitCommand::SubmitCommand(CLI::App& parent)
                    "time limit of the sweep (of each array task): minutes, H:M:S, D-H:M:S, "
                    "...; the sweep stops --warn-seconds before it, requeues and resumes")
       ->capture_default_str();
+  app_->add_option("--merge-time", merge_time_, "time limit of the merge job (--array only)")
+      ->capture_default_str();
   app_->add_option("--partition,-p", partition_, "Slurm partition (default: the cluster's)");
   app_->add_option("--account,-A", account_, "Slurm account to charge");
   app_->add_option("--array", array_,
@@ -41,7 +43,8 @@ SubmitCommand::SubmitCommand(CLI::App& parent)
       ->capture_default_str();
   app_->add_option("--warn-seconds", warn_seconds_,
                    "seconds before the time limit at which the sweep stops to requeue "
-                   "(--signal=B:USR1@...); longer than one chunk takes")
+                   "(--signal=B:USR1@...), at most 65535; must be longer than one round (a "
+                   "chunk per rank) takes")
       ->capture_default_str();
   app_->add_option("--job-dir", job_dir_,
                    "where the rendered scripts and the job logs go (default: <results "
@@ -81,7 +84,8 @@ int SubmitCommand::run(std::ostream& out, std::ostream& err) const {
   job.job_dir = job_dir_.empty()
                     ? (results.parent_path() / (results.stem().string() + ".slurm")).string()
                     : fs::absolute(job_dir_).lexically_normal().string();
-  job.job_name = "modesweep-" + (spec.name.empty() ? results.stem().string() : spec.name);
+  job.job_name = slurm::job_name_text("modesweep-" +
+                                      (spec.name.empty() ? results.stem().string() : spec.name));
   std::error_code ec;
   job.modesweep = binary_.empty() ? fs::read_symlink("/proc/self/exe", ec).string()
                                   : fs::absolute(binary_).lexically_normal().string();
@@ -89,6 +93,7 @@ int SubmitCommand::run(std::ostream& out, std::ostream& err) const {
   job.nodes = nodes_;
   job.ntasks = ntasks_;
   job.time = time_;
+  job.merge_time = merge_time_;
   job.partition = partition_;
   job.account = account_;
   job.shards = array_;

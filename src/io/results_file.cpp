@@ -572,7 +572,14 @@ void ResultsFile::set_status(const std::string& status, const std::string& end_t
 
 void read_results(const std::string& path, const grid::Grid& grid, std::uint64_t begin,
                   std::uint64_t count, sweep::ChunkResults& out) {
-  const Handle file = open_serial(path);
+  // Called by one rank for its own chunk: a failure here is this rank's alone, never a
+  // refusal shared by all ranks (that would leave the others waiting in a collective write).
+  Handle file;
+  try {
+    file = open_serial(path);
+  } catch (const ResultsFileRefused& e) {
+    throw ResultsFileError(e.what());
+  }
   const std::uint64_t first =
       H5Aexists(file.get(), "shard_first_point") > 0
           ? std::stoull(read_attribute_text(file.get(), "shard_first_point"))
@@ -627,6 +634,12 @@ ShardFileInfo read_shard_info(const std::string& path) {
   info.spec_text = read_attribute_text(file.get(), "spec");
   info.status = read_attribute_text(file.get(), "status");
   info.format_version = read_attribute_text(file.get(), "format_version");
+  for (auto [name, field] : {std::pair{"modesweep_version", &info.build.modesweep_version},
+                             std::pair{"git_commit", &info.build.git_commit},
+                             std::pair{"kokkos_version", &info.build.kokkos_version},
+                             std::pair{"kokkos_backend", &info.build.kokkos_backend}}) {
+    *field = H5Aexists(file.get(), name) > 0 ? read_attribute_text(file.get(), name) : "";
+  }
   info.shard = file_shard(file.get());
   info.first_point = std::stoull(read_attribute_text(file.get(), "shard_first_point"));
   if (H5Lexists(file.get(), "dL", H5P_DEFAULT) > 0) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -60,6 +61,14 @@ std::string shell_quoted(std::string_view value) {
   return out + "'";
 }
 
+// The marker line after the shebang.
+std::string mark_rendered(std::string script, std::string_view stage) {
+  const std::size_t line_end = script.find('\n');
+  script.insert(line_end + 1, fmt::format("{} (stage {}) from its template in slurm/.\n",
+                                          rendered_marker, stage));
+  return script;
+}
+
 }  // namespace
 
 std::optional<std::uint64_t> time_limit_seconds(std::string_view text) {
@@ -103,11 +112,28 @@ void check_job_options(const JobOptions& o) {
         "D-H:M:S (greater than 0)",
         o.time));
   }
-  if (o.warn_seconds == 0 || o.warn_seconds >= *limit) {
+  const std::uint64_t warn_max = std::min(*limit - 1, max_warn_seconds);
+  if (o.warn_seconds == 0 || o.warn_seconds > warn_max) {
     throw SubmitError(fmt::format(
-        "--warn-seconds: {} must be in [1, {}] (below the time limit {} = {} s): the sweep "
-        "stops that long before the limit to requeue",
-        o.warn_seconds, *limit - 1, o.time, *limit));
+        "--warn-seconds: {} must be in [1, {}] (below the time limit {} = {} s, and Slurm's "
+        "--signal takes at most {} s): the sweep stops that long before the limit to requeue",
+        o.warn_seconds, warn_max, o.time, *limit, max_warn_seconds));
+  }
+  if (!time_limit_seconds(o.merge_time)) {
+    throw SubmitError(fmt::format(
+        "--merge-time: '{}' is not a Slurm time limit; use minutes, M:S, H:M:S, D-H, D-H:M or "
+        "D-H:M:S (greater than 0)",
+        o.merge_time));
+  }
+  // These go into #SBATCH lines, which sbatch splits at blanks and where % is a pattern.
+  if (!plain_word(o.job_dir) || o.job_dir.find('%') != std::string::npos) {
+    throw SubmitError(fmt::format(
+        "--job-dir: '{}' must be a path of letters, digits and / . _ - + (it goes into an "
+        "#SBATCH --output line); pass another --job-dir",
+        o.job_dir));
+  }
+  if (o.job_name.empty() || job_name_text(o.job_name) != o.job_name) {
+    throw std::logic_error("check_job_options: job_name must be job_name_text()");
   }
   if (o.nodes == 0) throw SubmitError("--nodes: must be at least 1");
   if (o.ntasks < o.nodes) {
@@ -149,24 +175,26 @@ std::string set_sbatch_option(std::string script, std::string_view name, std::st
   return out;
 }
 
-std::string set_variable_default(std::string script, std::string_view name,
-                                 std::string_view default_value) {
-  // name=${VARIABLE:-old}
-  const std::string head = fmt::format("\n{}=${{", name);
+std::string set_variable(std::string script, std::string_view name, std::string_view value) {
+  const std::string head = fmt::format("\n{}=", name);
   const std::size_t at = script.find(head);
   if (at == std::string::npos) {
-    throw std::logic_error(fmt::format("set_variable_default: no line {}=${{...}}", name));
+    throw std::logic_error(fmt::format("set_variable: the script has no line {}=...", name));
   }
-  const std::size_t dash = script.find(":-", at);
-  const std::size_t newline = script.find('\n', at + 1);
-  const std::size_t close = script.rfind('}', newline);
-  if (dash == std::string::npos || close == std::string::npos || dash > close || close < at) {
-    throw std::logic_error(fmt::format("set_variable_default: {} has no ${{VAR:-default}}", name));
-  }
-  const std::string value =
-      plain_word(default_value) ? std::string(default_value) : shell_quoted(default_value);
-  script.replace(dash + 2, close - dash - 2, value);
+  const std::size_t begin = at + head.size();
+  const std::size_t end = script.find('\n', begin);
+  script.replace(begin, end - begin, plain_word(value) ? std::string(value) : shell_quoted(value));
   return script;
+}
+
+std::string job_name_text(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '.' && c != '_' && c != '-') {
+      c = '_';
+    }
+  }
+  return out;
 }
 
 std::vector<RenderedScript> render_pipeline(const JobOptions& o) {
@@ -177,7 +205,8 @@ std::vector<RenderedScript> render_pipeline(const JobOptions& o) {
     if (!o.partition.empty())
       script = set_sbatch_option(std::move(script), "partition", o.partition);
     if (!o.account.empty()) script = set_sbatch_option(std::move(script), "account", o.account);
-    return set_variable_default(std::move(script), "modesweep", o.modesweep);
+    script = set_variable(std::move(script), "modesweep", o.modesweep);
+    return mark_rendered(std::move(script), stage);
   };
   std::vector<RenderedScript> out;
   std::string sweep = common(std::string(templates::sweep_sbatch), "sweep");
@@ -185,12 +214,14 @@ std::vector<RenderedScript> render_pipeline(const JobOptions& o) {
   sweep = set_sbatch_option(std::move(sweep), "ntasks", std::to_string(o.ntasks));
   sweep = set_sbatch_option(std::move(sweep), "time", o.time);
   sweep = set_sbatch_option(std::move(sweep), "signal", fmt::format("B:USR1@{}", o.warn_seconds));
-  sweep = set_variable_default(std::move(sweep), "warn_seconds", std::to_string(o.warn_seconds));
+  sweep = set_variable(std::move(sweep), "warn_seconds", std::to_string(o.warn_seconds));
   out.push_back({"sweep.sbatch", std::move(sweep)});
-  if (o.shards > 0)
-    out.push_back({"merge.sbatch", common(std::string(templates::merge_sbatch), "merge")});
+  if (o.shards > 0) {
+    std::string merge = common(std::string(templates::merge_sbatch), "merge");
+    out.push_back({"merge.sbatch", set_sbatch_option(std::move(merge), "time", o.merge_time)});
+  }
   out.push_back({"report.sbatch", common(std::string(templates::report_sbatch), "report")});
-  out.push_back({"pipeline.sh", std::string(templates::pipeline_sh)});
+  out.push_back({"pipeline.sh", mark_rendered(std::string(templates::pipeline_sh), "pipeline")});
   return out;
 }
 
@@ -225,6 +256,20 @@ std::vector<SubmittedJob> submit_pipeline(const JobOptions& options,
   if (ec) {
     throw SubmitError(
         fmt::format("--job-dir: cannot create {}: {}", options.job_dir, ec.message()));
+  }
+  for (const RenderedScript& s : scripts) {
+    const std::filesystem::path path = std::filesystem::path(options.job_dir) / s.file_name;
+    if (!std::filesystem::exists(path)) continue;
+    std::ifstream in(path);
+    std::string shebang, marker;
+    std::getline(in, shebang);
+    std::getline(in, marker);
+    if (marker.rfind(rendered_marker, 0) != 0) {
+      throw SubmitError(fmt::format(
+          "--job-dir: {} exists and was not written by modesweep submit; choose another "
+          "--job-dir or move it away",
+          path.string()));
+    }
   }
   for (const RenderedScript& s : scripts) {
     const std::filesystem::path path = std::filesystem::path(options.job_dir) / s.file_name;

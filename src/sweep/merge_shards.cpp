@@ -20,14 +20,15 @@ namespace {
 
 namespace mpi = boost::mpi;
 
-// Empty when shard file `path` is the complete shard `shard` of `spec`, else why not.
+// Empty when shard file `path` is the complete shard `shard` of `spec`, computed by the same
+// build as `first` (shard 0; nullptr for shard 0 itself), else why not. Fills `info`.
 std::string shard_problem(const std::string& path, const spec::SweepSpec& spec,
-                          const ShardExtent& extent, Shard shard) {
+                          const ShardExtent& extent, Shard shard, const io::ShardFileInfo* first,
+                          io::ShardFileInfo& info) {
   if (!std::filesystem::exists(path)) {
     return fmt::format("{} is missing: run shard {} (modesweep run SPEC --shard {}/{})", path,
                        shard.index, shard.index, shard.count);
   }
-  io::ShardFileInfo info;
   try {
     info = io::read_shard_info(path);
   } catch (const io::ResultsFileError& e) {
@@ -54,6 +55,19 @@ std::string shard_problem(const std::string& path, const spec::SweepSpec& spec,
         "{} is incomplete ({} of {} chunks, status {}): finish it with modesweep run SPEC "
         "--shard {}/{} --resume",
         path, info.chunks_done, info.chunks_total, info.status, shard.index, shard.count);
+  }
+  // Bits are promised across ranks and chunkings of one build, not across builds or backends.
+  const io::RunAttributes& a = info.build;
+  if (first != nullptr) {
+    const io::RunAttributes& b = first->build;
+    if (a.modesweep_version != b.modesweep_version || a.git_commit != b.git_commit ||
+        a.kokkos_version != b.kokkos_version || a.kokkos_backend != b.kokkos_backend) {
+      return fmt::format(
+          "{} was computed by another build than shard 0 (modesweep {} {}, Kokkos {} {} vs {} "
+          "{}, {} {}): rerun it with the same build",
+          path, a.modesweep_version, a.git_commit, a.kokkos_version, a.kokkos_backend,
+          b.modesweep_version, b.git_commit, b.kokkos_version, b.kokkos_backend);
+    }
   }
   return {};
 }
@@ -98,9 +112,13 @@ MergeReport merge_shards(const spec::SweepSpec& spec, const MergeOptions& option
   }
   // Rank 0 checks everything before anything is written; all ranks get the verdict.
   std::string problem;
+  io::ShardFileInfo first;  // rank 0: shard 0's, whose build the merged file records
   if (comm.rank() == 0) {
     for (std::uint64_t i = 0; i < options.shards && problem.empty(); ++i) {
-      problem = shard_problem(paths[i], spec, extents[i], Shard{i, options.shards});
+      io::ShardFileInfo info;
+      problem = shard_problem(paths[i], spec, extents[i], Shard{i, options.shards},
+                              i == 0 ? nullptr : &first, info);
+      if (i == 0) first = info;
     }
     if (problem.empty() && std::filesystem::exists(report.path) && !options.force &&
         !unfinished_merge(report.path, spec)) {
@@ -114,7 +132,16 @@ MergeReport merge_shards(const spec::SweepSpec& spec, const MergeOptions& option
   mpi::broadcast(comm, problem, 0);
   if (!problem.empty()) throw RunRefused(problem);
 
+  // The merged file names the build that computed the values, not the one that copied them.
   io::RunAttributes attributes = run_attributes(comm);
+  for (std::string* field : {&first.build.modesweep_version, &first.build.git_commit,
+                             &first.build.kokkos_version, &first.build.kokkos_backend}) {
+    mpi::broadcast(comm, *field, 0);
+  }
+  attributes.modesweep_version = first.build.modesweep_version;
+  attributes.git_commit = first.build.git_commit;
+  attributes.kokkos_version = first.build.kokkos_version;
+  attributes.kokkos_backend = first.build.kokkos_backend;
   attributes.merged_shards = options.shards;
   io::ResultsFile file = io::ResultsFile::create(report.path, comm, grid, attributes);
   // Chunk c goes to rank c mod size; one collective write per round.

@@ -5,7 +5,8 @@
   1. the demo pipeline (sweep -> report) ends COMPLETED with the same bits as a direct run;
   2. a job array of shards plus its merge job equals the direct run;
   3. a sweep whose time limit is shorter than the work stops before the limit, requeues
-     itself and resumes until done, with the same bits as a direct run;
+     itself and resumes until done, with the same bits as a direct run: as one job (ignoring
+     a stray early warning) and as a job array whose tasks requeue, then merge;
   4. a failing sweep or merge (its output is not a results file) has its dependants cancelled
      and leaves that file alone.
 
@@ -25,7 +26,7 @@ import time
 TERMINAL = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL",
             "PREEMPTED", "BOOT_FAIL", "DEADLINE"}
 
-# About 15 s of work on two ranks here: longer than the 10 s a 1-minute job gets before its
+# About 18 s of work on two ranks here: longer than the 10 s a 1-minute job gets before its
 # 50 s warning, so the sweep is cut at least once.
 TIME_LIMIT_SPEC = """
 [sweep]
@@ -36,7 +37,7 @@ alpha = [1.5, 2.0]
 beta = 1.0
 gamma = {linspace = [0.5, 1.5, 11]}
 N = {logspace = [1e4, 1e12, 1001]}
-D = {logspace = [1e6, 1e12, 15]}
+D = {logspace = [1e6, 1e12, 20]}
 tau = {logspace = [1e8, 1e16, 9], with_inf = true}
 """
 
@@ -181,26 +182,42 @@ def scenarios(binary, project, work, cluster):
     same_bits(project, os.path.join(ref, "demo.h5"), out, "array + merge vs direct run")
     print(f"slurm_test: array of 3 shards + merge COMPLETED, same bits ({time.time() - t0:.1f} s)")
 
-    # 3. A time limit shorter than the work: stop, requeue, resume.
-    t0 = time.time()
+    # 3. A time limit shorter than the work: stop, requeue, resume; as one job (which also
+    # gets a stray early warning, to be ignored) and as an array of 2 shards plus the merge.
     spec = os.path.join(work, "timelimit.toml")
     with open(spec, "w") as f:
         f.write(TIME_LIMIT_SPEC)
+    t0 = time.time()
     direct_run(binary, spec, os.path.join(ref, "timelimit.h5"))
     t_direct = time.time() - t0
-    out = os.path.join(work, "timelimit", "timelimit.h5")
-    jobs = submit(binary, env, spec, out, "--ntasks", "2", "--time", "1", "--warn-seconds", "50")
-    states = cluster.wait(list(jobs.values()), 600, "time limit")
-    check(all(s == "COMPLETED" for s in states.values()), f"time-limit states: {states}")
-    restarts = cluster.restarts(jobs["sweep"])
-    logs = log_text(os.path.join(work, "timelimit", "timelimit.slurm"))
-    check(restarts >= 1 and "requeueing to finish the sweep" in logs,
-          f"the sweep was never cut by its time limit (restarts {restarts}; direct run took "
-          f"{t_direct:.1f} s, the job gets 10 s per run): make TIME_LIMIT_SPEC bigger")
-    check("resuming" in logs, "the requeued sweep did not resume")
-    same_bits(project, os.path.join(ref, "timelimit.h5"), out, "requeued sweep vs direct run")
-    print(f"slurm_test: time limit: {restarts} requeue(s), resumed to the same bits "
-          f"({time.time() - t0:.1f} s)")
+    for shards, ntasks in ((0, 2), (2, 1)):
+        t0 = time.time()
+        out = os.path.join(work, f"timelimit-{shards}", "timelimit.h5")
+        jobs = submit(binary, env, spec, out, "--array", str(shards), "--ntasks", str(ntasks),
+                      "--time", "1", "--warn-seconds", "50")
+        if shards == 0:
+            # A warning with ~60 s left is 10 s early for a 50 s window: stray, ignored.
+            deadline = time.time() + 30
+            while cluster.squeue_states([jobs["sweep"]]).get(jobs["sweep"]) != "RUNNING":
+                check(time.time() < deadline, "the time-limit sweep never started")
+                time.sleep(0.1)
+            time.sleep(0.5)  # let the script install its traps
+            run(["scancel", "--signal=USR1", "--batch", jobs["sweep"]], env=env)
+        states = cluster.wait(list(jobs.values()), 600, "time limit")
+        check(all(s == "COMPLETED" for s in states.values()), f"time-limit states: {states}")
+        sweep_jobs = [j for j in states if j.split("_")[0] == jobs["sweep"]]
+        restarts = [cluster.restarts(j) for j in sweep_jobs]
+        logs = log_text(os.path.join(work, f"timelimit-{shards}", "timelimit.slurm"))
+        check(max(restarts) >= 1 and "requeueing to finish the sweep" in logs,
+              f"a sweep was never cut by its time limit (restarts {restarts}; the direct run "
+              f"took {t_direct:.1f} s, a job gets 10 s per run): make TIME_LIMIT_SPEC bigger")
+        check("resuming" in logs, "the requeued sweep did not resume")
+        if shards == 0:
+            check("ignoring a stray warning signal" in logs, "the stray warning was not ignored")
+        same_bits(project, os.path.join(ref, "timelimit.h5"), out,
+                  f"requeued sweep ({shards} shards) vs direct run")
+        print(f"slurm_test: time limit, {'one job' if shards == 0 else f'{shards} shards + merge'}: "
+              f"requeues {restarts}, resumed to the same bits ({time.time() - t0:.1f} s)")
 
     # 4. A failing stage cancels its dependants and leaves the file it refused alone: a sweep
     # onto a file that is not a results file, and a merge onto one.

@@ -92,6 +92,20 @@ TEST(JobOptions, RefusalsNameTheOption) {
   o = options();
   o.account = "proj$(id)";
   expect_refused(o, "--account");
+  o = options();
+  o.time = "2-0";
+  o.warn_seconds = 65536;  // Slurm's --signal limit, though below the 48 h time limit
+  expect_refused(o, "--warn-seconds");
+  o.warn_seconds = 65535;
+  EXPECT_NO_THROW(slurm::check_job_options(o));
+  o = options();
+  o.merge_time = "soon";
+  expect_refused(o, "--merge-time");
+  for (const char* dir : {"/scratch/my results/x.slurm", "/scratch/run%j", "/a\nb", "/a#b"}) {
+    o = options();
+    o.job_dir = dir;
+    expect_refused(o, "--job-dir");
+  }
 }
 
 TEST(SbatchOption, ReplacesOrAppendsAfterTheHeader) {
@@ -109,13 +123,19 @@ TEST(SbatchOption, ReplacesOrAppendsAfterTheHeader) {
   EXPECT_THROW(slurm::set_sbatch_option("#!/bin/bash\necho\n", "ntasks", "2"), std::logic_error);
 }
 
-TEST(VariableDefault, ReplacesOnlyTheDefault) {
+// A rendered value is fixed: an exported MODESWEEP must not override --binary.
+TEST(SetVariable, ReplacesTheWholeAssignment) {
   const std::string script = "#!/bin/bash\nmodesweep=${MODESWEEP:-modesweep}\nx=1\n";
-  EXPECT_EQ(slurm::set_variable_default(script, "modesweep", "/opt/bin/modesweep"),
-            "#!/bin/bash\nmodesweep=${MODESWEEP:-/opt/bin/modesweep}\nx=1\n");
-  EXPECT_EQ(slurm::set_variable_default(script, "modesweep", "/my dir/modesweep"),
-            "#!/bin/bash\nmodesweep=${MODESWEEP:-'/my dir/modesweep'}\nx=1\n");
-  EXPECT_THROW(slurm::set_variable_default(script, "missing", "1"), std::logic_error);
+  EXPECT_EQ(slurm::set_variable(script, "modesweep", "/opt/bin/modesweep"),
+            "#!/bin/bash\nmodesweep=/opt/bin/modesweep\nx=1\n");
+  EXPECT_EQ(slurm::set_variable(script, "modesweep", "/my dir/it's"),
+            "#!/bin/bash\nmodesweep='/my dir/it'\\''s'\nx=1\n");
+  EXPECT_THROW(slurm::set_variable(script, "missing", "1"), std::logic_error);
+}
+
+TEST(JobName, OnlySafeCharacters) {
+  EXPECT_EQ(slurm::job_name_text("modesweep-llm_v2.1"), "modesweep-llm_v2.1");
+  EXPECT_EQ(slurm::job_name_text("a b/c#d\n%e$(f)"), "a_b_c_d__e__f_");
 }
 
 // The embedded templates are the committed files, byte for byte.
@@ -143,8 +163,14 @@ TEST(RenderPipeline, SetsTheOptionsAndStaysValidBash) {
       EXPECT_NE(s.text.find("\n#SBATCH --account=proj42\n"), std::string::npos) << s.file_name;
       EXPECT_NE(s.text.find("\n#SBATCH --output=/scratch/me/results/llm.slurm/%x-%j.out\n"),
                 std::string::npos);
-      EXPECT_NE(s.text.find("\nmodesweep=${MODESWEEP:-'/opt/my tools/modesweep'}\n"),
-                std::string::npos);
+      EXPECT_NE(s.text.find("\nmodesweep='/opt/my tools/modesweep'\n"), std::string::npos);
+    }
+    for (const auto& s : scripts) {
+      // the marker right after the shebang: submit overwrites only files it rendered
+      const std::size_t second_line = s.text.find('\n') + 1;
+      EXPECT_EQ(s.text.compare(second_line, slurm::rendered_marker.size(), slurm::rendered_marker),
+                0)
+          << s.file_name;
     }
     const std::string& sweep = scripts[0].text;
     EXPECT_EQ(scripts[0].file_name, "sweep.sbatch");
@@ -152,7 +178,11 @@ TEST(RenderPipeline, SetsTheOptionsAndStaysValidBash) {
     EXPECT_NE(sweep.find("\n#SBATCH --nodes=2\n"), std::string::npos);
     EXPECT_NE(sweep.find("\n#SBATCH --time=12:00:00\n"), std::string::npos);
     EXPECT_NE(sweep.find("\n#SBATCH --signal=B:USR1@600\n"), std::string::npos);
-    EXPECT_NE(sweep.find("\nwarn_seconds=${MODESWEEP_WARN_SECONDS:-600}\n"), std::string::npos);
+    EXPECT_NE(sweep.find("\nwarn_seconds=600\n"), std::string::npos);
+    if (shards > 0) {
+      EXPECT_EQ(scripts[1].file_name, "merge.sbatch");
+      EXPECT_NE(scripts[1].text.find("\n#SBATCH --time=01:00:00\n"), std::string::npos);
+    }
     EXPECT_NE(sweep.find("\n#SBATCH --job-name=modesweep-llm-sweep\n"), std::string::npos);
     // each option once
     EXPECT_EQ(sweep.find("#SBATCH --ntasks="), sweep.rfind("#SBATCH --ntasks="));

@@ -390,8 +390,14 @@ TEST(ShardExtent, HugeLayoutsDoNotOverflow) {
   const ChunkLayout layout{std::uint64_t{1} << 40, 1};
   const auto e = shard_extent(layout, Shard{999, 1000});
   EXPECT_EQ(e.first_chunk + e.chunks, std::uint64_t{1} << 40);
-  EXPECT_EQ(e.first_chunk,
-            (std::uint64_t{1} << 40) / 1000 * 999 + ((std::uint64_t{1} << 40) % 1000) * 999 / 1000);
+  // floor(999 C / 1000) computed directly: 999 * 2^40 < 2^50 fits in 64 bits.
+  EXPECT_EQ(e.first_chunk, 999 * (std::uint64_t{1} << 40) / 1000);
+  // and where i C overflows 64 bits: C = 2^60 - 1 chunks, the boundary of shard 7 of 9
+  const ChunkLayout huge{(std::uint64_t{1} << 60) - 1, 1};
+  const std::uint64_t c = huge.n_points;
+  // floor(7 (2^60 - 1) / 9), from Python's exact integers
+  EXPECT_EQ(c, 1152921504606846975u);
+  EXPECT_EQ(shard_extent(huge, Shard{7, 9}).first_chunk, 896716725805325425u);
 }
 
 }  // namespace shard_tests

@@ -156,6 +156,27 @@ def main():
     shutil.copy(r.path(f"joined.shard-2-of-{k}.h5"), r.path(f"swapped.shard-2-of-{k}.h5"))
     r.expect_refused(r.merge(1, "swapped.h5", k), r"swapped\.shard-1-of-3\.h5 holds shard 0/3",
                      "merge of a swapped shard")
+    # An incomplete shard (one chunk missing, as after a kill) and a shard from another build,
+    # made by hand so that these refusals are tested on every machine.
+    for i in range(k):
+        shutil.copy(r.path(f"joined.shard-{i}-of-{k}.h5"), r.path(f"edited.shard-{i}-of-{k}.h5"))
+    with h5py.File(r.path(f"edited.shard-2-of-{k}.h5"), "r+") as f:
+        f["sweep_progress/chunk_done"][0] = 0
+    r.expect_refused(r.merge(1, "edited.h5", k), r"edited\.shard-2-of-3\.h5 is incomplete \(",
+                     "merge with a shard missing a chunk")
+    with h5py.File(r.path(f"edited.shard-2-of-{k}.h5"), "r+") as f:
+        f["sweep_progress/chunk_done"][0] = 1
+        f.attrs["git_commit"] = "0123456789ab"
+    r.expect_refused(r.merge(1, "edited.h5", k), r"shard-2-of-3\.h5 was computed by another build",
+                     "merge of shards from two builds")
+    check(not os.path.exists(r.path("edited.h5")), "a refused merge left a file behind")
+    with h5py.File(r.path(f"edited.shard-0-of-{k}.h5"), "r") as f:
+        build = f.attrs["git_commit"]
+    with h5py.File(r.path(f"edited.shard-2-of-{k}.h5"), "r+") as f:
+        f.attrs["git_commit"] = build
+    r.expect_ok(r.merge(1, "edited.h5", k), "merge after the repairs")
+    with h5py.File(r.path("edited.h5"), "r") as f:
+        check(f.attrs["git_commit"] == build, "the merged file does not name the shards' build")
     # A shard made from another spec text.
     other = r.path("other.toml")
     with open(spec) as src, open(other, "w") as dst:

@@ -25,6 +25,7 @@ class SubmitCommand {
   std::string job_dir_;
   std::string binary_;
   std::string time_ = "01:00:00";
+  std::string merge_time_ = "01:00:00";
   std::string partition_;
   std::string account_;
   std::uint64_t nodes_ = 1;

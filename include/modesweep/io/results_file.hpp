@@ -114,6 +114,7 @@ struct ShardFileInfo {
   std::string spec_text;
   std::string status;
   std::string format_version;
+  RunAttributes build;  // the build that computed it: version, commit, Kokkos (times unset)
   sweep::Shard shard;
   std::uint64_t first_point = 0;
   std::uint64_t points = 0;
