@@ -5,7 +5,9 @@
 #include <iostream>
 #include <string>
 
+#include "modesweep/cli/consistency_command.hpp"
 #include "modesweep/cli/eval_command.hpp"
+#include "modesweep/cli/frontier_command.hpp"
 #include "modesweep/cli/info_command.hpp"
 #include "modesweep/cli/merge_command.hpp"
 #include "modesweep/cli/predict_command.hpp"
@@ -45,6 +47,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   ShowCommand show(app);
   MergeCommand merge(app);
   SubmitCommand submit(app);
+  FrontierCommand frontier(app);
+  ConsistencyCommand consistency(app);
 
   try {
     app.parse(argc, argv);
@@ -66,7 +70,11 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (show.selected()) return show.run(out);
     if (merge.selected()) return merge.run(out, err);
     if (submit.selected()) return submit.run(out, err);
-    print_error(err, "no command given: use run, submit, merge, show, eval, predict or info");
+    if (frontier.selected()) return frontier.run(out);
+    if (consistency.selected()) return consistency.run(out);
+    print_error(err,
+                "no command given: use run, submit, merge, show, eval, predict, frontier, "
+                "consistency or info");
     return exit_bad_input;
   } catch (const UsageError& e) {
     print_error(err, e.what());

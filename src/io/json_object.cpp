@@ -62,6 +62,31 @@ JsonObject& JsonObject::add(std::string_view key, const JsonObject& object) {
   return *this;
 }
 
+JsonObject& JsonObject::add(std::string_view key, const std::vector<JsonObject>& rows) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i > 0) text += ",";
+    text += "\n    ";
+    render_compact(rows[i].members_, text);
+  }
+  text += rows.empty() ? "]" : "\n  ]";
+  members_.push_back({std::string(key), text, {}, false});
+  return *this;
+}
+
+void JsonObject::render_compact(const std::vector<Member>& members, std::string& out) {
+  out += "{";
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    out += (i > 0 ? ", " : "") + json_quote(members[i].key) + ": ";
+    if (members[i].is_object) {
+      render_compact(members[i].members, out);
+    } else {
+      out += members[i].encoded;
+    }
+  }
+  out += "}";
+}
+
 void JsonObject::render(const std::vector<Member>& members, int depth, std::string& out) {
   if (members.empty()) {
     out += "{}";

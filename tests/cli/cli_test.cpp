@@ -82,6 +82,16 @@ void expect_bad_input(const CommandResult& run, const std::vector<std::string>& 
   }
 }
 
+// Loads `json` with Python's json module as `d` and runs `asserts` (Python statements) on it.
+CommandResult check_json(const std::string& json, const std::string& asserts) {
+  const std::string path = write_temp("check.json", json);
+  const CommandResult run = shell(std::string(MODESWEEP_PYTHON) +
+                                  " -c 'import json,sys; d=json.load(open(sys.argv[1])); " +
+                                  asserts + "' '" + path + "'");
+  std::remove(path.c_str());
+  return run;
+}
+
 const std::string point_args = "--alpha 2 --beta 1 --gamma 1 --N 1e6 --D 1e9 --tau 1e7";
 
 TEST(CliBadInput, AlphaOutOfRange) {
@@ -163,7 +173,9 @@ TEST(CliBadInput, PointsFileBadRows) {
 }
 
 TEST(CliHelp, EveryCommandHasHelp) {
-  for (const std::string args : {"--help", "eval --help", "predict --help", "info --help", "-h"}) {
+  for (const std::string args :
+       {"--help", "eval --help", "predict --help", "info --help", "-h", "run --help",
+        "merge --help", "submit --help", "show --help", "frontier --help", "consistency --help"}) {
     const CommandResult run = modesweep(args);
     EXPECT_EQ(run.status, 0) << args;
     EXPECT_NE(run.out.find("Usage"), std::string::npos) << args << ": " << run.out;
@@ -188,17 +200,13 @@ TEST(CliPredict, TableAndJson) {
   EXPECT_NE(table.out.find("a_N"), std::string::npos);
   const CommandResult json = modesweep("predict --alpha 3 --beta 2 --gamma 0.5 --json");
   EXPECT_EQ(json.status, 0) << json.err;
-  const std::string path = write_temp("predict.json", json.out);
   const CommandResult check =
-      shell(std::string(MODESWEEP_PYTHON) +
-            " -c 'import json,sys; d=json.load(open(sys.argv[1]));"
-            " assert abs(d[\"converged\"][\"N_opt_exponent\"] - 0.4) < 1e-15;"
-            " assert abs(d[\"fresh_data\"][\"dL_opt_exponent\"] + 0.25) < 1e-15;"
-            " [d[k] for k in (\"a_N\",\"a_D\",\"a_tau\",\"c_alpha\",\"time_constant\","
-            "\"capacity_constant\")]' '" +
-            path + "'");
+      check_json(json.out,
+                 "assert abs(d[\"converged\"][\"N_opt_exponent\"] - 0.4) < 1e-15;"
+                 " assert abs(d[\"fresh_data\"][\"dL_opt_exponent\"] + 0.25) < 1e-15;"
+                 " [d[k] for k in (\"a_N\",\"a_D\",\"a_tau\",\"c_alpha\",\"time_constant\","
+                 "\"capacity_constant\")]");
   EXPECT_EQ(check.status, 0) << check.err << json.out;
-  std::remove(path.c_str());
 }
 
 // The checks below need the exact evaluator (model/exact_loss.hpp).
@@ -357,3 +365,77 @@ TEST(CliShow, NonResultsFilesAreBadInput) {
   expect_bad_input(modesweep("show '" + text + "'"), {"not an HDF5 file"});
   expect_bad_input(modesweep("show /nonexistent.h5"), {"file"});
 }
+
+namespace frontier_cli {
+
+// The frontier CSV has the columns and parses as numbers; JSON parses and carries the
+// theory beside the points; consistency round-trips a known case.
+TEST(CliFrontier, CsvJsonAndTable) {
+  const CommandResult csv = modesweep(
+      "frontier --alpha 1.5 --beta 1 --gamma 1 --budget converged --C-min 1e8 --C-max 1e12 "
+      "--points 5 --csv");
+  ASSERT_EQ(csv.status, 0) << csv.err;
+  const auto rows = lines(csv.out);
+  ASSERT_EQ(rows.size(), 6u) << csv.out;
+  EXPECT_EQ(rows[0], "C,N_opt,D_opt,tau_opt,dL_opt,slope_N,slope_L");
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const auto fields = split(rows[i], ',');
+    ASSERT_EQ(fields.size(), 7u) << rows[i];
+    EXPECT_EQ(fields[3], "inf");  // converged: tau = inf
+    for (const auto& f : fields) EXPECT_NO_THROW((void)std::stod(f)) << f;
+  }
+  EXPECT_EQ(split(rows[1], ',')[0], "100000000");
+  EXPECT_EQ(split(rows[5], ',')[0], "1000000000000");
+
+  const CommandResult json = modesweep(
+      "frontier --alpha 2 --beta 1 --gamma 0.5 --budget fresh-data --C-min 1e10 --C-max 1e14 "
+      "--points 3 --json");
+  ASSERT_EQ(json.status, 0) << json.err;
+  const CommandResult check =
+      check_json(json.out,
+                 "p=d[\"points\"]; assert len(p) == 3 and d[\"budget\"] == \"fresh-data\";"
+                 " assert abs(d[\"theory\"][\"slope_N\"] - 0.5) < 1e-15;"
+                 " assert all(x[\"D_opt\"] == \"inf\" for x in p);"
+                 " assert abs(d[\"fitted\"][\"slope_L\"] + 0.25) < 0.01");
+  EXPECT_EQ(check.status, 0) << check.err << json.out;
+
+  const CommandResult table = modesweep(
+      "frontier --alpha 1.5 --beta 1 --gamma 1 --budget single-epoch --C-min 1e8 --C-max 1e9 "
+      "--points 2");
+  ASSERT_EQ(table.status, 0) << table.err;
+  EXPECT_NE(table.out.find("no claim"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("least-squares fit"), std::string::npos) << table.out;
+}
+
+TEST(CliFrontier, BadInputIsOneLine) {
+  const std::string base = "frontier --alpha 1.5 --beta 1 --gamma 1 ";
+  expect_bad_input(modesweep(base + "--budget converged --C-min 1 --C-max 1e9"), {"--C-min"});
+  expect_bad_input(modesweep(base + "--budget converged --C-min 1e9 --C-max 1e8"), {"--C-max"});
+  expect_bad_input(modesweep(base + "--budget chinchilla --C-min 1e8 --C-max 1e9"), {"--budget"});
+  expect_bad_input(modesweep(base + "--budget data-constrained --C-min 1e8 --C-max 1e9"),
+                   {"--unique-tokens", "[1, 1e24]"});
+  expect_bad_input(
+      modesweep("frontier --alpha 0.5 --beta 1 --gamma 1 --budget converged --C-min 1e8 "
+                "--C-max 1e9"),
+      {"--alpha", "(1, 10]"});
+  expect_bad_input(modesweep(base + "--budget converged --C-min abc --C-max 1e9"), {"abc"});
+}
+
+TEST(CliConsistency, VerdictsAndBadInput) {
+  // alpha = 1.5, beta = 1, gamma = 1: a_N = 0.5, a_D = a_tau = 1/3, frontier exponent 0.2.
+  const std::string exponents =
+      "consistency --a-N 0.5 --a-D 0.3333333333333333 --a-tau "
+      "0.3333333333333333 ";
+  const CommandResult ok = modesweep(exponents + "--a-opt 0.2");
+  ASSERT_EQ(ok.status, 0) << ok.err;
+  EXPECT_NE(ok.out.find("alpha = 1.5, beta = 1, gamma = 1"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("verdict     consistent"), std::string::npos) << ok.out;
+  const CommandResult off = modesweep(exponents + "--a-opt 0.25");
+  EXPECT_NE(off.out.find("INCONSISTENT"), std::string::npos) << off.out;
+  const CommandResult domain = modesweep("consistency --a-N 0.5 --a-D 0.95 --a-tau 0.3");
+  EXPECT_NE(domain.out.find("alpha = 20"), std::string::npos) << domain.out;
+  expect_bad_input(modesweep("consistency --a-N 0.5 --a-D 1.5 --a-tau 0.3"), {"--a-D", "(0, 1)"});
+  expect_bad_input(modesweep("consistency --a-N -1 --a-D 0.5 --a-tau 0.3"), {"--a-N"});
+}
+
+}  // namespace frontier_cli

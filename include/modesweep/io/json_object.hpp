@@ -17,6 +17,8 @@ class JsonObject {
   JsonObject& add(std::string_view key, const char* text);
   JsonObject& add(std::string_view key, const JsonObject& object);
   JsonObject& add(std::string_view key, bool value);
+  // An array of objects, each written on one line (a table's rows).
+  JsonObject& add(std::string_view key, const std::vector<JsonObject>& rows);
 
   // Pretty-printed with two-space indentation, no trailing newline.
   std::string str() const;
@@ -29,6 +31,7 @@ class JsonObject {
     bool is_object = false;
   };
   static void render(const std::vector<Member>& members, int depth, std::string& out);
+  static void render_compact(const std::vector<Member>& members, std::string& out);
 
   std::vector<Member> members_;
 };
