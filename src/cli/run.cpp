@@ -14,6 +14,7 @@
 #include "modesweep/cli/run_command.hpp"
 #include "modesweep/cli/show_command.hpp"
 #include "modesweep/cli/submit_command.hpp"
+#include "modesweep/cli/table_command.hpp"
 #include "modesweep/cli/usage_error.hpp"
 #include "modesweep/io/points_csv.hpp"
 #include "modesweep/io/results_file.hpp"
@@ -49,6 +50,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   SubmitCommand submit(app);
   FrontierCommand frontier(app);
   ConsistencyCommand consistency(app);
+  TableCommand table(app);
 
   try {
     app.parse(argc, argv);
@@ -72,9 +74,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (submit.selected()) return submit.run(out, err);
     if (frontier.selected()) return frontier.run(out);
     if (consistency.selected()) return consistency.run(out);
+    if (table.selected()) return table.run(out, err);
     print_error(err,
                 "no command given: use run, submit, merge, show, eval, predict, frontier, "
-                "consistency or info");
+                "consistency, table or info");
     return exit_bad_input;
   } catch (const UsageError& e) {
     print_error(err, e.what());

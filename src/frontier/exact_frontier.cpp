@@ -276,27 +276,29 @@ FrontierPoint minimise_at_budget(const FrontierProblem& problem, double C,
   return out;
 }
 
+double least_squares_slope(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = static_cast<double>(x.size());
+  double mx = 0.0, my = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) mx += x[i] / n, my += y[i] / n;
+  double sxx = 0.0, sxy = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxx += (x[i] - mx) * (x[i] - mx);
+    sxy += (x[i] - mx) * (y[i] - my);
+  }
+  return sxx > 0.0 ? sxy / sxx : std::numeric_limits<double>::quiet_NaN();
+}
+
 FittedSlopes fit_slopes(const std::vector<FrontierPoint>& points) {
   FittedSlopes fit;
-  const std::size_t n = points.size();
-  if (n < 2) return fit;
-  double mx = 0.0, mn = 0.0, ml = 0.0;
+  if (points.size() < 2) return fit;
+  std::vector<double> log_c, log_n, log_l;
   for (const auto& p : points) {
-    mx += std::log(p.C) / n;
-    mn += std::log(p.N_opt) / n;
-    ml += p.log_dL_opt / n;
+    log_c.push_back(std::log(p.C));
+    log_n.push_back(std::log(p.N_opt));
+    log_l.push_back(p.log_dL_opt);
   }
-  double sxx = 0.0, sxn = 0.0, sxl = 0.0;
-  for (const auto& p : points) {
-    const double dx = std::log(p.C) - mx;
-    sxx += dx * dx;
-    sxn += dx * (std::log(p.N_opt) - mn);
-    sxl += dx * (p.log_dL_opt - ml);
-  }
-  if (sxx > 0.0) {
-    fit.slope_N = sxn / sxx;
-    fit.slope_L = sxl / sxx;
-  }
+  fit.slope_N = least_squares_slope(log_c, log_n);
+  fit.slope_L = least_squares_slope(log_c, log_l);
   return fit;
 }
 

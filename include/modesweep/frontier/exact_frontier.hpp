@@ -79,6 +79,9 @@ struct FittedSlopes {
 };
 FittedSlopes fit_slopes(const std::vector<FrontierPoint>& points);
 
+// Least-squares slope of y against x (NaN when x does not vary).
+double least_squares_slope(const std::vector<double>& x, const std::vector<double>& y);
+
 // `points` budgets log-spaced over [C_min, C_max] (one point: C_min), each with local slopes.
 std::vector<FrontierPoint> exact_frontier(const FrontierProblem& problem, double C_min,
                                           double C_max, int points,
