@@ -90,6 +90,9 @@ int SubmitCommand::run(std::ostream& out, std::ostream& err) const {
   job.modesweep = binary_.empty() ? fs::read_symlink("/proc/self/exe", ec).string()
                                   : fs::absolute(binary_).lexically_normal().string();
   if (job.modesweep.empty()) job.modesweep = "modesweep";
+  // The report's figures come from the checkout this binary was built from, when it is there.
+  const fs::path report_script = fs::path(MODESWEEP_SOURCE_DIR) / "analysis" / "report.py";
+  if (fs::exists(report_script)) job.report_script = report_script.string();
   job.nodes = nodes_;
   job.ntasks = ntasks_;
   job.time = time_;

@@ -220,7 +220,9 @@ std::vector<RenderedScript> render_pipeline(const JobOptions& o) {
     std::string merge = common(std::string(templates::merge_sbatch), "merge");
     out.push_back({"merge.sbatch", set_sbatch_option(std::move(merge), "time", o.merge_time)});
   }
-  out.push_back({"report.sbatch", common(std::string(templates::report_sbatch), "report")});
+  out.push_back(
+      {"report.sbatch", set_variable(common(std::string(templates::report_sbatch), "report"),
+                                     "report_script", o.report_script)});
   out.push_back({"pipeline.sh", mark_rendered(std::string(templates::pipeline_sh), "pipeline")});
   return out;
 }

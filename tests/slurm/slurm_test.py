@@ -168,6 +168,9 @@ def scenarios(binary, project, work, cluster):
     with open(os.path.join(work, "pipeline", "demo.summary.json")) as f:
         summary = json.load(f)
     check(summary["complete"] is True and summary["points"] == 55440, f"summary: {summary}")
+    report = os.path.join(work, "pipeline", "demo.report", "report.md")
+    check(os.path.exists(report) and os.path.exists(report.replace("report.md", "laws.png")),
+          "the report job rendered no report")
     print(f"slurm_test: pipeline sweep -> report COMPLETED, same bits ({time.time() - t0:.1f} s)")
 
     # 2. A job array of 3 shards and the merge.

@@ -23,11 +23,12 @@ class SubmitError : public std::runtime_error {
 };
 
 struct JobOptions {
-  std::string results;    // absolute path of the results file
-  std::string spec_path;  // absolute path of the spec
-  std::string job_name;   // prefix of the jobs' names
-  std::string job_dir;    // where the rendered scripts and the job logs go
-  std::string modesweep;  // absolute path of the binary the jobs run
+  std::string results;        // absolute path of the results file
+  std::string spec_path;      // absolute path of the spec
+  std::string job_name;       // prefix of the jobs' names
+  std::string job_dir;        // where the rendered scripts and the job logs go
+  std::string modesweep;      // absolute path of the binary the jobs run
+  std::string report_script;  // analysis/report.py for the report job (empty: no figures)
   std::uint64_t nodes = 1;
   std::uint64_t ntasks = 2;             // MPI ranks of the sweep (of each array task)
   std::string time = "01:00:00";        // Slurm time limit of the sweep (each array task)
