@@ -9,8 +9,10 @@
 #include "modesweep/cli/number_option.hpp"
 #include "modesweep/cli/usage_error.hpp"
 #include "modesweep/frontier/exact_frontier.hpp"
+#include "modesweep/frontier/grid_envelope.hpp"
 #include "modesweep/io/json_object.hpp"
 #include "modesweep/io/number_text.hpp"
+#include "modesweep/io/results_file.hpp"
 #include "modesweep/model/theory.hpp"
 
 namespace modesweep::cli {
@@ -23,17 +25,28 @@ FrontierCommand::FrontierCommand(CLI::App& parent)
           "variables (continuous minimisation to 1e-7 in log N), with the local slopes "
           "d log N_opt / d log C and d log dL_opt / d log C, and the theory's exponents "
           "beside them where MODEL.md 5 makes a claim.")) {
-  add_number_option(*app_, "--alpha", alpha_, "Zipf exponent; in (1, 10]")->required();
-  add_number_option(*app_, "--beta", beta_, "learning exponent; in (0, 10]")->required();
-  add_number_option(*app_, "--gamma", gamma_, "capacity exponent; in (0, 10]")->required();
+  app_->add_option("results", results_path_,
+                   "a factorial results file: compute its grid envelope (isoFLOP bins of the "
+                   "stored points, the best per bin, fitted exponents beside the exact "
+                   "frontier's, also on coarser grids), write it into the file's group "
+                   "frontier/<budget>, and print it; without it, the exact frontier of "
+                   "--alpha --beta --gamma over [--C-min, --C-max]")
+      ->check(CLI::ExistingFile);
+  app_->add_option("--bins-per-decade", bins_per_decade_,
+                   "grid envelope: isoFLOP bins per decade of C")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  add_number_option(*app_, "--alpha", alpha_, "Zipf exponent; in (1, 10]");
+  add_number_option(*app_, "--beta", beta_, "learning exponent; in (0, 10]");
+  add_number_option(*app_, "--gamma", gamma_, "capacity exponent; in (0, 10]");
   app_->add_option("--budget", budget_,
                    "converged (tau = inf, C = kappa N D), fresh-data (D = inf, C = kappa N "
                    "tau), single-epoch (tau = D, C = kappa N D) or data-constrained (unique "
                    "tokens fixed, C = kappa N tau)")
       ->required()
       ->check(CLI::IsMember({"converged", "fresh-data", "single-epoch", "data-constrained"}));
-  add_number_option(*app_, "--C-min", C_min_, "smallest budget C (FLOPs); >= kappa")->required();
-  add_number_option(*app_, "--C-max", C_max_, "largest budget C; <= kappa 1e48")->required();
+  add_number_option(*app_, "--C-min", C_min_, "smallest budget C (FLOPs); >= kappa");
+  add_number_option(*app_, "--C-max", C_max_, "largest budget C; <= kappa 1e48");
   app_->add_option("--points", points_, "budgets, log-spaced from --C-min to --C-max")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
@@ -57,6 +70,13 @@ FrontierCommand::FrontierCommand(CLI::App& parent)
 }
 
 int FrontierCommand::run(std::ostream& out) const {
+  if (!results_path_.empty()) return run_envelope(out);
+  for (const char* option : {"--alpha", "--beta", "--gamma", "--C-min", "--C-max"}) {
+    if (app_->get_option(option)->count() == 0) {
+      throw UsageError(std::string(option) +
+                       ": required for an exact frontier (or give a results file)");
+    }
+  }
   frontier::FrontierProblem problem;
   problem.model.alpha = alpha_;
   problem.model.beta = beta_;
@@ -162,6 +182,49 @@ int FrontierCommand::run(std::ostream& out) const {
         claim != nullptr ? fmt::format(" (theory {:.5f}, {:.5f})", claim->n_exponent,
                                        -claim->loss_decay_exponent)
                          : "");
+  }
+  return 0;
+}
+
+int FrontierCommand::run_envelope(std::ostream& out) const {
+  for (const char* option :
+       {"--alpha", "--beta", "--gamma", "--C-min", "--C-max", "--unique-tokens", "--points"}) {
+    if (app_->get_option(option)->count() > 0) {
+      throw UsageError(std::string(option) +
+                       ": not with a results file (the file's grid sets the parameters)");
+    }
+  }
+  const frontier::Budget budget = *frontier::parse_budget(budget_);
+  frontier::GridEnvelope e;
+  try {
+    e = frontier::grid_envelope(results_path_, budget, bins_per_decade_);
+  } catch (const frontier::FrontierError& err) {
+    throw UsageError(err.what());
+  }
+  frontier::write_envelope(results_path_, e);
+  if (csv_) {
+    out << "alpha,beta,gamma,unique_tokens,C_bin,C,N,D,tau,dL\n";
+    for (const auto& p : e.points) {
+      out << fmt::format(
+          "{},{},{},{},{},{},{},{},{},{}\n", p.alpha, p.beta, p.gamma, p.unique_tokens,
+          io::format_round_trip(p.C_bin), io::format_round_trip(p.C), io::format_round_trip(p.N),
+          io::format_round_trip(p.D), io::format_round_trip(p.tau), io::format_round_trip(p.dL));
+    }
+    return 0;
+  }
+  out << fmt::format(
+      "grid envelope of {} ({} budget, {} bins per decade): {} best points, "
+      "written to its group frontier/{}\n",
+      results_path_, budget_, bins_per_decade_, e.points.size(), budget_);
+  out << fmt::format("{:>6} {:>6} {:>6} {:>9} {:>6} {:>5} {:>21} {:>9} {:>9} {:>9} {:>9}\n",
+                     "alpha", "beta", "gamma", "unique", "N step", "bins", "C range", "slope_N",
+                     "exact", "slope_L", "exact");
+  for (const auto& f : e.fits) {
+    out << fmt::format(
+        "{:>6g} {:>6g} {:>6g} {:>9.3g} {:>6d} {:>5d} {:>10.3g}..{:<10.3g} {:>9.4f} {:>9.4f} "
+        "{:>9.4f} {:>9.4f}\n",
+        f.alpha, f.beta, f.gamma, f.unique_tokens, f.n_stride, f.bins, f.C_min, f.C_max, f.slope_N,
+        f.exact_slope_N, f.slope_L, f.exact_slope_L);
   }
   return 0;
 }

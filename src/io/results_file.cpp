@@ -621,6 +621,34 @@ void read_results(const std::string& path, const grid::Grid& grid, std::uint64_t
   read("bottleneck", H5T_NATIVE_INT8, out.bottleneck.data());
 }
 
+void write_table_group(const std::string& path, const std::string& group,
+                       const std::vector<std::pair<std::string, std::vector<double>>>& columns,
+                       const std::map<std::string, std::string>& attributes) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  Handle file(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose,
+              fmt::format("open {} for writing (is it in use?)", path));
+  // Replace: unlink the old group (its space is reused by HDF5 or reclaimed by h5repack).
+  if (H5Lexists(file.get(), group.c_str(), H5P_DEFAULT) > 0) {
+    check(H5Ldelete(file.get(), group.c_str(), H5P_DEFAULT), "replace group " + group);
+  }
+  Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose, "create a link property list");
+  check(H5Pset_create_intermediate_group(lcpl.get(), 1), "allow intermediate groups");
+  Handle g(H5Gcreate2(file.get(), group.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+           "create group " + group);
+  for (const auto& [name, values] : columns) {
+    const Handle s = space({static_cast<hsize_t>(values.size())});
+    Handle ds(H5Dcreate2(g.get(), name.c_str(), H5T_IEEE_F64LE, s.get(), H5P_DEFAULT, H5P_DEFAULT,
+                         H5P_DEFAULT),
+              H5Dclose, "create dataset " + name);
+    if (!values.empty()) {
+      check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+            "write dataset " + name);
+    }
+  }
+  for (const auto& [name, value] : attributes) write_string_attribute(g.get(), name.c_str(), value);
+  check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush the results file");
+}
+
 ShardFileInfo read_shard_info(const std::string& path) {
   const Handle file = open_serial(path);
   for (const char* name :

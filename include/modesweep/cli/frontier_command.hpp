@@ -19,6 +19,7 @@ class FrontierCommand {
   bool selected() const { return app_->parsed(); }
   // Throws UsageError for out-of-domain values.
   int run(std::ostream& out) const;
+  int run_envelope(std::ostream& out) const;
 
  private:
   CLI::App* app_;
@@ -34,6 +35,8 @@ class FrontierCommand {
   int points_ = 9;
   double slope_step_ = 0.25;
   std::string budget_;
+  std::string results_path_;  // grid-envelope mode
+  int bins_per_decade_ = 2;
   bool json_ = false;
   bool csv_ = false;
 };

@@ -109,6 +109,13 @@ class ResultsFile {
 void read_results(const std::string& path, const grid::Grid& grid, std::uint64_t begin,
                   std::uint64_t count, sweep::ChunkResults& out);
 
+// Writes (replacing) group `group` (e.g. "frontier/converged") of a finished results file,
+// serially: one 1-D float64 dataset per column, all of one length, and string attributes.
+// The file must not be open for writing elsewhere. Throws ResultsFileError.
+void write_table_group(const std::string& path, const std::string& group,
+                       const std::vector<std::pair<std::string, std::vector<double>>>& columns,
+                       const std::map<std::string, std::string>& attributes);
+
 // What merge checks of a shard file before it trusts it (read serially).
 struct ShardFileInfo {
   std::string spec_text;
