@@ -5,6 +5,7 @@
 #include <iostream>
 #include <string>
 
+#include "modesweep/cli/compute_point_command.hpp"
 #include "modesweep/cli/consistency_command.hpp"
 #include "modesweep/cli/eval_command.hpp"
 #include "modesweep/cli/frontier_command.hpp"
@@ -51,6 +52,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   FrontierCommand frontier(app);
   ConsistencyCommand consistency(app);
   TableCommand table(app);
+  ComputePointCommand compute_point(app);
 
   try {
     app.parse(argc, argv);
@@ -75,9 +77,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     if (frontier.selected()) return frontier.run(out);
     if (consistency.selected()) return consistency.run(out);
     if (table.selected()) return table.run(out, err);
+    if (compute_point.selected()) return compute_point.run(out);
     print_error(err,
                 "no command given: use run, submit, merge, show, eval, predict, frontier, "
-                "consistency, table or info");
+                "consistency, table, compute-point or info");
     return exit_bad_input;
   } catch (const UsageError& e) {
     print_error(err, e.what());

@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "modesweep/frontier/compute_point.hpp"
 #include "modesweep/frontier/exact_frontier.hpp"
 #include "modesweep/model/exact_loss.hpp"
 #include "modesweep/model/theory.hpp"
@@ -66,6 +67,28 @@ TableRow single_resource(const spec::TableSpec& spec, model::ModelPoint m, int w
                   onset(log_x, local, predicted, spec.onset_tolerance));
 }
 
+// The compute-point law: dL* against C* along runs with eps_N = eps_D (MODEL.md 5), claimed
+// dL* ~ C*^(-a_N a_tau / (a_N + a_tau)).
+TableRow compute_point_law(const spec::TableSpec& spec, const model::ModelPoint& m,
+                           const model::TheoryPrediction& t) {
+  const auto family =
+      compute_point_family(m, spec.resource_min, spec.resource_max, static_cast<int>(spec.points),
+                           spec.flops_per_param_token);
+  const double predicted = t.a_N * t.a_tau / (t.a_N + t.a_tau);
+  std::vector<double> log_c, log_l, local;
+  for (const auto& p : family) {
+    log_c.push_back(std::log(p.C_star));
+    log_l.push_back(p.log_dL_star);
+  }
+  for (std::size_t i = 0; i < log_c.size(); ++i) {
+    const std::size_t a = i > 0 ? i - 1 : i, b = i + 1 < log_c.size() ? i + 1 : i;
+    local.push_back(b > a ? -(log_l[b] - log_l[a]) / (log_c[b] - log_c[a]) : nan);
+  }
+  const double measured = log_c.size() >= 2 ? -least_squares_slope(log_c, log_l) : nan;
+  return make_row(m, "compute point dL*", predicted, measured,
+                  onset(log_c, local, predicted, spec.onset_tolerance));
+}
+
 }  // namespace
 
 std::vector<TableRow> reference_table(const spec::TableSpec& spec) {
@@ -83,6 +106,7 @@ std::vector<TableRow> reference_table(const spec::TableSpec& spec) {
         rows.push_back(single_resource(spec, m, 0, t.a_N, "a_N"));
         rows.push_back(single_resource(spec, m, 1, t.a_D, "a_D"));
         rows.push_back(single_resource(spec, m, 2, t.a_tau, "a_tau"));
+        rows.push_back(compute_point_law(spec, m, t));
         for (Budget b : {Budget::converged, Budget::fresh_data, Budget::single_epoch,
                          Budget::data_constrained}) {
           FrontierProblem problem;

@@ -175,7 +175,8 @@ TEST(CliBadInput, PointsFileBadRows) {
 TEST(CliHelp, EveryCommandHasHelp) {
   for (const std::string args :
        {"--help", "eval --help", "predict --help", "info --help", "-h", "run --help",
-        "merge --help", "submit --help", "show --help", "frontier --help", "consistency --help"}) {
+        "merge --help", "submit --help", "show --help", "frontier --help", "consistency --help",
+        "table --help", "compute-point --help"}) {
     const CommandResult run = modesweep(args);
     EXPECT_EQ(run.status, 0) << args;
     EXPECT_NE(run.out.find("Usage"), std::string::npos) << args << ": " << run.out;

@@ -76,7 +76,7 @@ TEST(TableSpec, MalformedSpecsNameFileLineAndKey) {
 TEST(ReferenceTable, MeasuredMatchesTheoryWhereItHolds) {
   const auto s = spec::parse_table_spec(small_spec, "t.toml");
   const auto rows = fr::reference_table(s);
-  ASSERT_EQ(rows.size(), 11u);  // 3 single-resource laws + 2 per budget
+  ASSERT_EQ(rows.size(), 12u);  // 3 single-resource laws, the compute point, 2 per budget
   int claimed = 0;
   for (const auto& r : rows) {
     if (!std::isfinite(r.predicted)) continue;
@@ -84,7 +84,8 @@ TEST(ReferenceTable, MeasuredMatchesTheoryWhereItHolds) {
     EXPECT_LT(std::abs(r.deviation), 0.01) << r.law << " measured " << r.measured;
     EXPECT_NEAR(r.deviation, r.measured / r.predicted - 1.0, 1e-15);
   }
-  EXPECT_EQ(claimed, 7);  // a_N, a_D, a_tau, converged x2, fresh-data x2
+  EXPECT_EQ(claimed, 8);  // a_N, a_D, a_tau, compute point, converged x2, fresh-data x2
+  EXPECT_EQ(rows[3].law, "compute point dL*");
   EXPECT_EQ(rows[0].law, "a_N");
   EXPECT_NEAR(rows[0].predicted, 1.0, 1e-15);  // gamma (alpha - 1)
 }
