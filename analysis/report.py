@@ -202,6 +202,9 @@ def frontier_figure(r, ms, out, manifest, notes):
         if bracketed:
             envelope.append((10 ** level, n_sorted[j], l_sorted[j]))
     c_lo, c_hi = max(r.kappa * 10, C.min()), C.max()
+    if not c_hi > 10 * c_lo:  # less than a decade of budgets: no frontier to fit
+        plt.close(fig)
+        return False
     ex = ms.frontier(alpha, beta, gamma, r.c, r.c_N, r.kappa, "converged", c_lo, c_hi, 15)
     pts = ex["points"]
     ax.loglog([number(p["N_opt"]) for p in pts], [number(p["dL_opt"]) for p in pts], "k-",
@@ -282,7 +285,7 @@ def drift_figure(r, ms, out, manifest, notes):
     for n, alpha in enumerate(coords["alpha"]):
         for budget, style in (("converged", "-"), ("fresh-data", "--")):
             ex = ms.frontier(float(alpha), beta, float(coords["gamma"][ig]), r.c, r.c_N,
-                             r.kappa, budget, 1e6, 1e24, 25)
+                             r.kappa, budget, max(1e6, 10 * r.kappa), 1e24, 25)
             C = [number(p["C"]) for p in ex["points"]]
             th = ex["theory"]
             axes[0].semilogx(C, [p["slope_N"] for p in ex["points"]], style, color=f"C{n}",

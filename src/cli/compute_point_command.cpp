@@ -51,7 +51,8 @@ int ComputePointCommand::run(std::ostream& out) const {
   if (json_) {
     io::JsonObject o;
     o.add("N", c.N).add("D", c.D).add("reached", c.reached).add("tau_star", c.tau_star);
-    o.add("C_star", c.C_star).add("dL_star", c.dL_star).add("log_dL_star", c.log_dL_star);
+    o.add("C_star", c.C_star);
+    if (c.reached) o.add("dL_star", c.dL_star).add("log_dL_star", c.log_dL_star);
     o.add("eps_N", std::exp(c.log_eps_N)).add("eps_D", std::exp(c.log_eps_D));
     o.add("claimed_exponent", claimed);
     out << o.str() << '\n';

@@ -61,6 +61,7 @@ std::string ratio_text(double log_exact, double log_theory) {
 }  // namespace
 
 std::string as_option_message(const std::string& validate_message) {
+  if (validate_message.rfind("--", 0) == 0) return validate_message;  // names its option already
   const auto equals = validate_message.find(" = ");
   if (equals == std::string::npos) return validate_message;
   std::string option = "--" + validate_message.substr(0, equals);

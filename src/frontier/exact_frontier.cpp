@@ -21,6 +21,20 @@ struct Minimum {
   double value = inf;
   bool at_bound = false;
   int evaluations = 0;
+  // Keeps (x, v) when it is lower, or as low (to 1e-12, rounding) at a smaller x: where the
+  // loss is flat in N (data-constrained with the tokens exhausted) the smallest N is the
+  // optimum, not whichever the search met last.
+  void offer(double x_new, double v) {
+    ++evaluations;
+    if (!(value < inf)) {
+      x = x_new, value = v;
+      return;
+    }
+    const double margin = 1e-12 * std::abs(value);
+    const bool lower = v < value - margin;
+    const bool as_low_left = v <= value + margin && x_new < x;
+    if (lower || as_low_left) x = x_new, value = v;
+  }
 };
 
 // Minimises f over [lo, hi]: a scan every `step` finds the basin of the global minimum (the
@@ -32,11 +46,7 @@ Minimum minimise_1d(const F& f, double lo, double hi, double step, double tolera
   Minimum best;
   auto consider = [&](double x) {
     const double v = f(x);
-    ++best.evaluations;
-    if (v < best.value) {
-      best.value = v;
-      best.x = x;
-    }
+    best.offer(x, v);
     return v;
   };
   if (!(hi - lo > tolerance)) {
@@ -98,26 +108,40 @@ double stair_edge(const model::ModelPoint& m, double M) {
 template <class F>
 Minimum minimise_on_stairs(const F& f, const model::ModelPoint& m, double lo, double hi,
                            const MinimiserOptions& options, double max_stairs) {
+  const auto consider = [&](Minimum& into, double x) {
+    x = std::clamp(x, lo, hi);
+    into.offer(x, f(x));
+  };
+  const auto edges = [&](Minimum& into, double M_from, double M_to) {
+    for (double M = std::max(M_from, 1.0); M <= M_to; M += 1.0) consider(into, stair_edge(m, M));
+  };
+  const double M_lo = cutoff_at(m, lo), M_hi = cutoff_at(m, hi);
+  if (M_hi - M_lo <= max_stairs) {
+    // Few stairs in all: the exact optimum is the best of lo and every stair's left edge.
+    Minimum best;
+    consider(best, lo);
+    edges(best, M_lo + 1.0, M_hi);
+    best.at_bound = best.x - lo <= options.log_tolerance || hi - best.x <= options.log_tolerance;
+    return best;
+  }
   Minimum best = minimise_1d(f, lo, hi, options.scan_step, options.log_tolerance);
   if (!(hi - lo > options.log_tolerance)) return best;
-  const auto consider = [&](double x) {
-    x = std::clamp(x, lo, hi);
-    const double v = f(x);
-    ++best.evaluations;
-    if (v < best.value) {
-      best.value = v;
-      best.x = x;
-    }
-  };
+  // Stairs can be wider than the scan step where M is small: every scanned point's stair and
+  // the next one are tried at their left edges, then the stairs around the best are listed.
+  const int intervals = std::max(2, static_cast<int>(std::ceil((hi - lo) / options.scan_step)));
+  for (int i = 0; i <= intervals; ++i) {
+    const double M = cutoff_at(m, lo + (hi - lo) * i / intervals);
+    if (M < 4.0 * max_stairs) edges(best, M, M + 1.0);  // wide stairs only
+  }
   const double a = std::max(lo, best.x - 2.0 * options.scan_step);
   const double b = std::min(hi, best.x + 2.0 * options.scan_step);
   const double M_a = cutoff_at(m, a), M_b = cutoff_at(m, b);
   if (M_b - M_a <= max_stairs) {
-    consider(a);
-    for (double M = std::max(M_a + 1.0, 1.0); M <= M_b; M += 1.0) consider(stair_edge(m, M));
+    consider(best, a);
+    edges(best, M_a + 1.0, M_b);
   } else {
     const double M = cutoff_at(m, best.x);
-    if (M >= 1.0) consider(stair_edge(m, M));
+    edges(best, M, M + 1.0);
   }
   best.at_bound = best.x - lo <= options.log_tolerance || hi - best.x <= options.log_tolerance;
   return best;
@@ -161,8 +185,9 @@ void check_problem(const FrontierProblem& problem) {
   if (const auto issue = model::validate_point(point)) {
     throw FrontierError(*issue);  // e.g. "alpha = 0.5 is out of range: must be in (1, 10]"
   }
-  if (!(problem.flops_per_param_token > 0.0) || !std::isfinite(problem.flops_per_param_token)) {
-    throw FrontierError("--flops-per-param-token: must be a finite number > 0");
+  if (!(problem.flops_per_param_token > 0.0 && problem.flops_per_param_token <= 1e6)) {
+    throw FrontierError(fmt::format("--flops-per-param-token: {} must be in (0, 1e6]",
+                                    problem.flops_per_param_token));
   }
   const bool constrained = problem.budget == Budget::data_constrained;
   if (constrained && !(problem.unique_tokens >= 1.0 && problem.unique_tokens <= resource_max)) {
@@ -223,11 +248,14 @@ FrontierPoint minimise_at_budget(const FrontierProblem& problem, double C,
         const double at_max = loss(N, D_max, other);
         best_D = D_max;
         if (!full_inner) return at_max;
+        // Inner D clamped to D_max (exp(log D_max) may round above it); an interior D counts
+        // only when it is lower by more than rounding.
+        const auto inner_d = [&](double z) { return std::min(resource(z), D_max); };
         const Minimum inner =
-            minimise_1d([&](double z) { return loss(N, resource(z), other); }, 0.0, std::log(D_max),
+            minimise_1d([&](double z) { return loss(N, inner_d(z), other); }, 0.0, std::log(D_max),
                         4.0 * options.scan_step, options.log_tolerance);
-        if (inner.value < at_max) {
-          best_D = resource(inner.x);
+        if (inner.value < at_max - 1e-12 * std::abs(at_max)) {
+          best_D = inner_d(inner.x);
           interior_wins = true;
           return inner.value;
         }
@@ -269,8 +297,13 @@ FrontierPoint minimise_at_budget(const FrontierProblem& problem, double C,
       out.tau_opt = other;
       break;
   }
-  out.log_dL_opt = m.value;
-  out.dL_opt = std::exp(m.value);
+  // The reported loss is the reported point's (the search's value may come from the edge-only
+  // shortcut of the data-constrained inner search).
+  model::ModelPoint at = problem.model;
+  at.N = out.N_opt, at.D = out.D_opt, at.tau = out.tau_opt;
+  out.log_dL_opt = model::log_reducible_loss(at);
+  ++evaluations;
+  out.dL_opt = std::exp(out.log_dL_opt);
   out.at_bound = m.at_bound;
   out.evaluations = evaluations;
   return out;
@@ -308,6 +341,11 @@ std::vector<FrontierPoint> exact_frontier(const FrontierProblem& problem, double
   check_problem(problem);
   check_budget_range(problem, C_min, C_max);
   if (points < 1) throw FrontierError("--points: must be at least 1");
+  if (points > 1 && !(C_max > C_min)) {
+    throw FrontierError(
+        fmt::format("--C-max: {} must be above --C-min = {} for {} points (or use --points 1)",
+                    C_max, C_min, points));
+  }
   const double log_lo = std::log(C_min), log_hi = std::log(C_max);
   const double log_range_lo = std::log(problem.flops_per_param_token);
   const double log_range_hi = log_range_lo + 2.0 * log_resource_max;

@@ -73,7 +73,17 @@ GridEnvelope grid_envelope(const std::string& path, Budget budget, int bins_per_
     }
     return std::pair{lo, hi};
   };
-  const auto n_ends = finite_ends(3), d_ends = finite_ends(4), t_ends = finite_ends(5);
+  const auto d_ends = finite_ends(4), t_ends = finite_ends(5);
+  // The N ends of each coarser grid (every 2^level-th N value).
+  std::vector<std::pair<double, double>> n_ends(max_stride_levels);
+  for (int level = 0; level < max_stride_levels; ++level) {
+    double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
+    for (std::size_t i = 0; i < n_values.size(); i += std::size_t{1} << level) {
+      if (std::isfinite(n_values[i]))
+        lo = std::min(lo, n_values[i]), hi = std::max(hi, n_values[i]);
+    }
+    n_ends[level] = {lo, hi};
+  }
   const auto inside = [](double v, std::pair<double, double> ends) {
     return v > ends.first && v < ends.second;
   };
@@ -96,8 +106,9 @@ GridEnvelope grid_envelope(const std::string& path, Budget budget, int bins_per_
         if (ni % (1 << level) != 0) continue;
         EnvelopePoint& e = best[level][key][bin];
         if (e.C == 0.0 || results.dL[i] < e.dL) {
-          const bool other_inside = budget == Budget::converged || budget == Budget::single_epoch
-                                        ? inside(p.D, d_ends)
+          const bool other_inside = budget == Budget::converged ? inside(p.D, d_ends)
+                                    : budget == Budget::single_epoch
+                                        ? inside(p.D, d_ends) && inside(p.tau, t_ends)
                                         : inside(p.tau, t_ends);
           e = {p.alpha,
                p.beta,
@@ -109,7 +120,7 @@ GridEnvelope grid_envelope(const std::string& path, Budget budget, int bins_per_
                p.D,
                p.tau,
                results.dL[i],
-               inside(p.N, n_ends) && other_inside};
+               inside(p.N, n_ends[level]) && other_inside};
         }
       }
     }

@@ -174,7 +174,8 @@ std::string format_table(const spec::TableSpec& spec, const std::vector<TableRow
       out = "alpha,beta,gamma,law,predicted,measured,deviation,onset\n";
       for (const auto& r : rows) {
         out += fmt::format("{},{},{},{},{},{},{},{}\n", r.alpha, r.beta, r.gamma, r.law,
-                           num(r.predicted, ""), fmt::format("{:.6g}", r.measured),
+                           num(r.predicted, ""),
+                           std::isfinite(r.measured) ? fmt::format("{:.6g}", r.measured) : "",
                            std::isfinite(r.deviation) ? fmt::format("{:.4g}", r.deviation) : "",
                            onset_text(r, "", ""));
       }
@@ -184,8 +185,8 @@ std::string format_table(const spec::TableSpec& spec, const std::vector<TableRow
       out += "| alpha | beta | gamma | law | predicted | measured | deviation | onset |\n";
       out += "|---:|---:|---:|---|---:|---:|---:|---:|\n";
       for (const auto& r : rows) {
-        out += fmt::format("| {} | {} | {} | {} | {} | {:.4g} | {} | {} |\n", r.alpha, r.beta,
-                           r.gamma, r.law, num(r.predicted, "no claim"), r.measured,
+        out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", r.alpha, r.beta, r.gamma,
+                           r.law, num(r.predicted, "no claim"), num(r.measured, "too few points"),
                            pct(r.deviation, ""), onset_text(r, "not reached", ""));
       }
       return out;
@@ -202,8 +203,8 @@ std::string format_table(const spec::TableSpec& spec, const std::vector<TableRow
         }
         std::string dev = pct(r.deviation, "--");
         if (const auto p = dev.find('%'); p != std::string::npos) dev.replace(p, 1, "\\%");
-        out += fmt::format("{} & {} & {} & {} & {} & {:.4g} & {} & {} \\\\\n", r.alpha, r.beta,
-                           r.gamma, law, num(r.predicted, "--"), r.measured, dev,
+        out += fmt::format("{} & {} & {} & {} & {} & {} & {} & {} \\\\\n", r.alpha, r.beta, r.gamma,
+                           law, num(r.predicted, "--"), num(r.measured, "--"), dev,
                            onset_text(r, "--", "--"));
       }
       out += "\\hline\n\\end{tabular}\n";

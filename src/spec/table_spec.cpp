@@ -96,6 +96,15 @@ TableSpec parse_table_spec(std::string_view text, const std::string& source_name
       }
     }
   }
+  // The defaults too must suit the model's kappa.
+  if (!(spec.budget_min >= spec.flops_per_param_token &&
+        spec.budget_max <= spec.flops_per_param_token * 1e48)) {
+    throw SpecError(fmt::format(
+        "{}: range.budget: [{}, {}] must lie in [kappa, kappa 1e48] = [{}, {}]; set it in "
+        "[range]",
+        source_name, spec.budget_min, spec.budget_max, spec.flops_per_param_token,
+        spec.flops_per_param_token * 1e48));
+  }
   return spec;
 }
 

@@ -133,6 +133,29 @@ TEST(ExactFrontier, MinimiserBeatsABruteForceScan) {
   }
 }
 
+// Small C and small gamma: stairs of M span more than the scan step. The exact optimum is the
+// best left edge N_M = (M / c_N)^(1/gamma) of any stair (the loss rises along each): every
+// edge is evaluated here by brute force.
+TEST(ExactFrontier, WideStairsAgainstEveryStairEdge) {
+  for (double gamma : {0.3, 0.4, 0.7}) {
+    for (fr::Budget budget : {fr::Budget::converged, fr::Budget::fresh_data}) {
+      for (double C : {1e3, 1e4, 1e6}) {
+        auto p = problem(3.0, 1.0, gamma, budget);
+        const fr::FrontierPoint best = fr::minimise_at_budget(p, C);
+        const double x_hi = std::log(C / p.flops_per_param_token);
+        double edge_min = brute_loss(p, C, 0.0);  // N = 1
+        for (double M = 1.0;; M += 1.0) {
+          const double x = std::log(M) / gamma;  // c_N = 1
+          if (x > x_hi) break;
+          edge_min = std::min(edge_min, brute_loss(p, C, x));
+        }
+        EXPECT_LE(best.log_dL_opt, edge_min + 1e-12 * std::abs(edge_min))
+            << "gamma " << gamma << " " << fr::budget_name(budget) << " C " << C;
+      }
+    }
+  }
+}
+
 // With tau = D no token is repeated, and (1 - p (1 - r))^D = (1 - min(p, c p^beta))^tau
 // (MODEL.md 3): the single-epoch frontier is the fresh-data frontier.
 TEST(ExactFrontier, SingleEpochEqualsFreshData) {

