@@ -24,6 +24,10 @@ ConsistencyCommand::ConsistencyCommand(CLI::App& parent)
   add_number_option(*app_, "--a-tau", a_tau_, "time exponent, dL ~ tau^(-a_tau); > 0")->required();
   a_opt_option_ = add_number_option(*app_, "--a-opt", a_opt_,
                                     "measured frontier exponent, dL_opt ~ C^(-a_opt); > 0");
+  app_->add_option("--budget", budget_,
+                   "the frontier --a-opt was measured on: converged (C ~ N D) or fresh-data "
+                   "(C ~ N tau); without it, a match with either counts")
+      ->check(CLI::IsMember({"converged", "fresh-data"}));
   add_number_option(*app_, "--tolerance", tolerance_,
                     "relative deviation of --a-opt accepted as consistent")
       ->capture_default_str();
@@ -35,7 +39,13 @@ int ConsistencyCommand::run(std::ostream& out) const {
       a_opt_option_->count() > 0 ? std::optional<double>(a_opt_) : std::nullopt;
   frontier::ConsistencyReport r;
   try {
-    r = frontier::check_consistency(a_N_, a_D_, a_tau_, a_opt, tolerance_);
+    const auto budget = budget_ == "converged"    ? frontier::OptBudget::converged
+                        : budget_ == "fresh-data" ? frontier::OptBudget::fresh_data
+                                                  : frontier::OptBudget::either;
+    if (budget != frontier::OptBudget::either && !a_opt) {
+      throw frontier::ConsistencyError("--budget: only with --a-opt");
+    }
+    r = frontier::check_consistency(a_N_, a_D_, a_tau_, a_opt, tolerance_, budget);
   } catch (const frontier::ConsistencyError& e) {
     throw UsageError(e.what());
   }
@@ -71,16 +81,19 @@ int ConsistencyCommand::run(std::ostream& out) const {
       "fresh data  (C ~ N tau): dL_opt ~ C^-{:.6g}, N_opt ~ C^{:.6g}{}\n", r.fresh_data_exponent,
       r.fresh_data_n_exponent,
       a_opt ? fmt::format("   a_opt deviation {:+.3f}%", 100 * r.fresh_data_deviation) : "");
-  out << fmt::format("verdict     {}\n",
-                     r.consistent
-                         ? (a_opt ? fmt::format("consistent (a_opt within {:.3g}% of a frontier "
-                                                "exponent, solution in the domain)",
-                                                100 * tolerance_)
-                                  : "consistent (the solution is in the domain)")
-                         : (!r.in_domain ? "INCONSISTENT: no (alpha, beta, gamma) in the domain"
-                                         : fmt::format("INCONSISTENT: a_opt = {:.6g} is more than "
-                                                       "{:.3g}% from both frontier exponents",
-                                                       *a_opt, 100 * tolerance_)));
+  out << fmt::format(
+      "verdict     {}\n",
+      r.consistent
+          ? (a_opt ? fmt::format("consistent (a_opt within {:.3g}% of a frontier "
+                                 "exponent, solution in the domain)",
+                                 100 * tolerance_)
+                   : "consistent (the solution is in the domain)")
+          : (!r.in_domain ? "INCONSISTENT: no (alpha, beta, gamma) in the domain"
+                          : fmt::format("INCONSISTENT: a_opt = {:.6g} is more than "
+                                        "{:.3g}% from {}",
+                                        *a_opt, 100 * tolerance_,
+                                        budget_.empty() ? "both frontier exponents"
+                                                        : "the " + budget_ + " exponent")));
   return 0;
 }
 

@@ -7,7 +7,8 @@
 namespace modesweep::frontier {
 
 ConsistencyReport check_consistency(double a_N, double a_D, double a_tau,
-                                    std::optional<double> a_opt, double tolerance) {
+                                    std::optional<double> a_opt, double tolerance,
+                                    OptBudget budget) {
   const auto positive = [](const char* option, double v) {
     if (!(v > 0.0) || !std::isfinite(v)) {
       throw ConsistencyError(fmt::format("{}: {} must be a finite number > 0", option, v));
@@ -47,8 +48,11 @@ ConsistencyReport check_consistency(double a_N, double a_D, double a_tau,
     r.a_opt = a_opt;
     r.converged_deviation = (*a_opt - r.converged_exponent) / r.converged_exponent;
     r.fresh_data_deviation = (*a_opt - r.fresh_data_exponent) / r.fresh_data_exponent;
-    r.consistent = r.in_domain && (std::abs(r.converged_deviation) <= tolerance ||
-                                   std::abs(r.fresh_data_deviation) <= tolerance);
+    const bool converged = std::abs(r.converged_deviation) <= tolerance;
+    const bool fresh = std::abs(r.fresh_data_deviation) <= tolerance;
+    r.consistent = r.in_domain && (budget == OptBudget::converged    ? converged
+                                   : budget == OptBudget::fresh_data ? fresh
+                                                                     : converged || fresh);
   }
   return r;
 }

@@ -38,6 +38,22 @@ TEST(Consistency, RoundTripsThroughTheTheory) {
   }
 }
 
+// With the budget named, a_opt must match that frontier's exponent, not the other one.
+TEST(Consistency, NamedBudgetComparesWithItsOwnExponent) {
+  const auto t = modesweep::model::predict(1.5, 1.5, 1.0, 0.1);  // the two exponents differ
+  const double converged = t.converged.loss_decay_exponent;
+  const double fresh = t.fresh_data.loss_decay_exponent;
+  ASSERT_GT(std::abs(converged / fresh - 1.0), 0.05);
+  EXPECT_TRUE(
+      fr::check_consistency(t.a_N, t.a_D, t.a_tau, converged, 0.01, fr::OptBudget::converged)
+          .consistent);
+  EXPECT_FALSE(
+      fr::check_consistency(t.a_N, t.a_D, t.a_tau, converged, 0.01, fr::OptBudget::fresh_data)
+          .consistent);
+  EXPECT_TRUE(
+      fr::check_consistency(t.a_N, t.a_D, t.a_tau, fresh, 0.01, fr::OptBudget::either).consistent);
+}
+
 TEST(Consistency, OutOfDomainAndRefusals) {
   const auto r = fr::check_consistency(0.5, 0.95, 0.3, std::nullopt, 0.01);  // alpha = 20
   EXPECT_FALSE(r.in_domain);

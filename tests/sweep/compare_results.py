@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Bit-for-bit comparison of the numeric datasets of two modesweep results files (results,
 coordinates, design columns; not attributes such as times, nor the chunk bookkeeping, whose
-size depends on the chunk size).
+size depends on the chunk size, nor analyses written into the file later: frontier/).
 
 usage: compare_results.py A.h5 B.h5     exit 0 when identical, 1 with the first difference.
 """
@@ -14,7 +14,8 @@ import numpy as np
 def datasets(f):
     names = []
     f.visititems(lambda name, obj: names.append(name)
-                 if isinstance(obj, h5py.Dataset) and not name.startswith("sweep_progress") else None)
+                 if isinstance(obj, h5py.Dataset)
+                 and not name.startswith(("sweep_progress", "frontier/")) else None)
     return sorted(names)
 
 

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iosfwd>
+#include <string>
 
 namespace modesweep::cli {
 
@@ -23,6 +24,7 @@ class ConsistencyCommand {
   double a_tau_ = 0.0;
   double a_opt_ = 0.0;
   double tolerance_ = 0.01;
+  std::string budget_;
   CLI::Option* a_opt_option_ = nullptr;
   bool json_ = false;
 };

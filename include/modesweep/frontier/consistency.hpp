@@ -32,12 +32,18 @@ struct ConsistencyReport {
   std::optional<double> a_opt;
   double converged_deviation = 0.0;
   double fresh_data_deviation = 0.0;
-  bool consistent = false;  // in the domain, and a_opt (if given) within tolerance of one
+  bool consistent = false;  // in the domain, and a_opt (if given) within tolerance of the
+                            // budget's exponent (of either, when no budget is named)
 };
+
+// Which frontier a measured a_opt belongs to: C ~ N D (converged), C ~ N tau (fresh data),
+// or not said (a_opt may match either).
+enum class OptBudget { either, converged, fresh_data };
 
 // a_N, a_D, a_tau > 0 (a_D < 1); a_opt > 0 when given; tolerance: the relative deviation
 // accepted for a_opt. Throws ConsistencyError naming the option (--a-N, ...) otherwise.
 ConsistencyReport check_consistency(double a_N, double a_D, double a_tau,
-                                    std::optional<double> a_opt, double tolerance);
+                                    std::optional<double> a_opt, double tolerance,
+                                    OptBudget budget = OptBudget::either);
 
 }  // namespace modesweep::frontier
