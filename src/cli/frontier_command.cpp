@@ -222,9 +222,10 @@ int FrontierCommand::run_envelope(std::ostream& out) const {
   for (const auto& f : e.fits) {
     out << fmt::format(
         "{:>6g} {:>6g} {:>6g} {:>9.3g} {:>6d} {:>5d} {:>10.3g}..{:<10.3g} {:>9.4f} {:>9.4f} "
-        "{:>9.4f} {:>9.4f}\n",
+        "{:>9.4f} {:>9.4f}{}\n",
         f.alpha, f.beta, f.gamma, f.unique_tokens, f.n_stride, f.bins, f.C_min, f.C_max, f.slope_N,
-        f.exact_slope_N, f.slope_L, f.exact_slope_L);
+        f.exact_slope_N, f.slope_L, f.exact_slope_L,
+        f.bins < 5 ? "  (few bracketed bins: not a fit to trust)" : "");
   }
   return 0;
 }
