@@ -33,11 +33,6 @@ std::string axis_text(const std::vector<double>& v) {
   return fmt::format("{} values, {:.6g} .. {:.6g}", v.size(), v.front(), v.back());
 }
 
-std::string attribute(const io::ResultsSummary& s, const char* name) {
-  auto it = s.attributes.find(name);
-  return it != s.attributes.end() ? it->second : "";
-}
-
 }  // namespace
 
 ShowCommand::ShowCommand(CLI::App& parent)
@@ -73,9 +68,9 @@ int ShowCommand::run(std::ostream& out) const {
     for (const std::string& d : s.datasets) datasets += (datasets.empty() ? "" : " ") + d;
     io::JsonObject o;
     o.add("file", path_)
-        .add("status", attribute(s, "status"))
+        .add("status", s.attribute("status"))
         .add("complete",
-             s.chunks_done == s.chunks_total && attribute(s, "status") == io::status_complete)
+             s.chunks_done == s.chunks_total && s.attribute("status") == io::status_complete)
         .add("points", static_cast<double>(points))
         .add("chunks_total", static_cast<double>(s.chunks_total))
         .add("chunks_done", static_cast<double>(s.chunks_done))
@@ -90,17 +85,17 @@ int ShowCommand::run(std::ostream& out) const {
 
   out << fmt::format("file        {}\n", path_);
   out << fmt::format("status      {}\n", status_text(s));
-  out << fmt::format("design      {}, {} points in {} chunks of {}\n", attribute(s, "design"),
+  out << fmt::format("design      {}, {} points in {} chunks of {}\n", s.attribute("design"),
                      points, s.chunks_total, s.chunk_points);
   if (s.attributes.count("shard_count") != 0) {
     out << fmt::format(
         "shard       {} of {}: points [{}, {}) of {}; join with modesweep merge SPEC --shards {}\n",
-        attribute(s, "shard_index"), attribute(s, "shard_count"), attribute(s, "shard_first_point"),
-        std::stoull(attribute(s, "shard_first_point")) + points, attribute(s, "n_points"),
-        attribute(s, "shard_count"));
+        s.attribute("shard_index"), s.attribute("shard_count"), s.attribute("shard_first_point"),
+        std::stoull(s.attribute("shard_first_point")) + points, s.attribute("n_points"),
+        s.attribute("shard_count"));
   }
   if (s.attributes.count("merged_shards") != 0) {
-    out << fmt::format("merged      from {} shard files\n", attribute(s, "merged_shards"));
+    out << fmt::format("merged      from {} shard files\n", s.attribute("merged_shards"));
   }
   out << fmt::format("shape       {}\n", shape);
   for (std::size_t d = 0; d < s.dimension_names.size(); ++d) {
@@ -113,17 +108,16 @@ int ShowCommand::run(std::ostream& out) const {
   for (const std::string& d : s.datasets) datasets += (datasets.empty() ? "" : ", ") + d;
   out << fmt::format("datasets    {}\n", datasets);
   out << fmt::format("model       learning_rate {}, capacity_scale {}, irreducible {}\n",
-                     attribute(s, "learning_rate"), attribute(s, "capacity_scale"),
-                     attribute(s, "irreducible"));
+                     s.attribute("learning_rate"), s.attribute("capacity_scale"),
+                     s.attribute("irreducible"));
   out << fmt::format("made by     modesweep {} (commit {}), Kokkos {} {}, {} MPI rank(s)\n",
-                     attribute(s, "modesweep_version"), attribute(s, "git_commit"),
-                     attribute(s, "kokkos_version"), attribute(s, "kokkos_backend"),
-                     attribute(s, "mpi_size"));
-  out << fmt::format(
-      "time        {} .. {}\n", attribute(s, "start_time"),
-      attribute(s, "end_time").empty() ? "(not finished)" : attribute(s, "end_time"));
-  out << fmt::format("spec        {}\n", attribute(s, "spec_path"));
-  if (print_spec_) out << attribute(s, "spec") << '\n';
+                     s.attribute("modesweep_version"), s.attribute("git_commit"),
+                     s.attribute("kokkos_version"), s.attribute("kokkos_backend"),
+                     s.attribute("mpi_size"));
+  out << fmt::format("time        {} .. {}\n", s.attribute("start_time"),
+                     s.attribute("end_time").empty() ? "(not finished)" : s.attribute("end_time"));
+  out << fmt::format("spec        {}\n", s.attribute("spec_path"));
+  if (print_spec_) out << s.attribute("spec") << '\n';
   return 0;
 }
 

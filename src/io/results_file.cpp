@@ -649,37 +649,41 @@ void write_table_group(const std::string& path, const std::string& group,
   check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush the results file");
 }
 
+// Everything merge checks is in the summary show prints.
 ShardFileInfo read_shard_info(const std::string& path) {
-  const Handle file = open_serial(path);
+  ResultsSummary s;
+  try {
+    s = read_summary(path);
+  } catch (const ResultsFileError& e) {
+    throw ResultsFileRefused(e.what());
+  }
   for (const char* name :
        {"spec", "status", "format_version", "shard_count", "shard_index", "shard_first_point"}) {
-    if (H5Aexists(file.get(), name) <= 0) {
+    if (s.attributes.count(name) == 0) {
       throw ResultsFileRefused(
           fmt::format("{}: not a modesweep shard file (no attribute {})", path, name));
     }
   }
   ShardFileInfo info;
-  info.spec_text = read_attribute_text(file.get(), "spec");
-  info.status = read_attribute_text(file.get(), "status");
-  info.format_version = read_attribute_text(file.get(), "format_version");
-  for (auto [name, field] : {std::pair{"modesweep_version", &info.build.modesweep_version},
-                             std::pair{"git_commit", &info.build.git_commit},
-                             std::pair{"kokkos_version", &info.build.kokkos_version},
-                             std::pair{"kokkos_backend", &info.build.kokkos_backend}}) {
-    *field = H5Aexists(file.get(), name) > 0 ? read_attribute_text(file.get(), name) : "";
-  }
-  info.shard = file_shard(file.get());
-  info.first_point = std::stoull(read_attribute_text(file.get(), "shard_first_point"));
-  if (H5Lexists(file.get(), "dL", H5P_DEFAULT) > 0) {
-    Handle ds(H5Dopen2(file.get(), "dL", H5P_DEFAULT), H5Dclose, "open dL");
-    const std::vector<std::uint64_t> shape = dataset_shape(ds.get());
-    info.points = shape.size() == 1 ? shape[0] : 0;
-  }
-  const ChunkCounts counts = read_chunk_counts(file.get());
-  info.chunks_total = counts.total;
-  info.chunks_done = counts.done;
-  info.chunk_points = counts.chunk_points;
+  info.spec_text = s.attribute("spec");
+  info.status = s.attribute("status");
+  info.format_version = s.attribute("format_version");
+  info.build.modesweep_version = s.attribute("modesweep_version");
+  info.build.git_commit = s.attribute("git_commit");
+  info.build.kokkos_version = s.attribute("kokkos_version");
+  info.build.kokkos_backend = s.attribute("kokkos_backend");
+  info.shard = {std::stoull(s.attribute("shard_index")), std::stoull(s.attribute("shard_count"))};
+  info.first_point = std::stoull(s.attribute("shard_first_point"));
+  info.points = s.shape.size() == 1 ? s.shape[0] : 0;
+  info.chunks_total = s.chunks_total;
+  info.chunks_done = s.chunks_done;
+  info.chunk_points = s.chunk_points;
   return info;
+}
+
+std::string ResultsSummary::attribute(const std::string& name) const {
+  const auto it = attributes.find(name);
+  return it == attributes.end() ? std::string() : it->second;
 }
 
 namespace {

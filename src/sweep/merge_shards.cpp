@@ -77,12 +77,8 @@ std::string shard_problem(const std::string& path, const spec::SweepSpec& spec,
 bool unfinished_merge(const std::string& path, const spec::SweepSpec& spec) {
   try {
     const io::ResultsSummary s = io::read_summary(path);
-    const auto attribute = [&](const char* name) {
-      const auto it = s.attributes.find(name);
-      return it == s.attributes.end() ? std::string() : it->second;
-    };
-    return !attribute("merged_shards").empty() && attribute("spec") == spec.text &&
-           attribute("status") != io::status_complete;
+    return !s.attribute("merged_shards").empty() && s.attribute("spec") == spec.text &&
+           s.attribute("status") != io::status_complete;
   } catch (const io::ResultsFileError&) {
     return false;
   }

@@ -142,6 +142,8 @@ struct ResultsSummary {
   std::uint64_t chunks_total = 0;
   std::uint64_t chunks_done = 0;
   std::uint64_t chunk_points = 0;
+  // A root attribute as text; empty when the file has none of that name.
+  std::string attribute(const std::string& name) const;
 };
 ResultsSummary read_summary(const std::string& path);
 
