@@ -8,6 +8,7 @@
 
 #include "modesweep/cli/run.hpp"
 #include "modesweep/io/results_file.hpp"
+#include "modesweep/spec/sweep_spec.hpp"
 #include "modesweep/sweep/run_sweep.hpp"
 
 namespace modesweep::cli {
@@ -17,6 +18,9 @@ int collective_call(const boost::mpi::communicator& world, std::ostream& err,
   try {
     body();
     return exit_success;
+  } catch (const spec::SpecError& e) {
+    if (world.rank() == 0) print_error(err, e.what());
+    return exit_bad_input;
   } catch (const sweep::RunRefused& e) {
     if (world.rank() == 0) print_error(err, e.what());
     return exit_bad_input;

@@ -52,12 +52,14 @@ int MergeCommand::run(std::ostream& out, std::ostream& err) const {
   boost::mpi::communicator world;
   const bool root = world.rank() == 0;
   spec::SweepSpec spec;
-  try {
-    // No --max-points guard here: the shards were run from this spec already.
-    spec = sweep::load_spec(spec_path_, std::numeric_limits<std::uint64_t>::max(), world);
-  } catch (const spec::SpecError& e) {
-    if (root) print_error(err, e.what());
-    return exit_bad_input;
+  if (const int status = collective_call(
+          world, err, "nothing was written",
+          [&] {
+            // No --max-points guard here: the shards were run from this spec already.
+            spec = sweep::load_spec(spec_path_, std::numeric_limits<std::uint64_t>::max(), world);
+          });
+      status != exit_success) {
+    return status;
   }
   sweep::MergeOptions options;
   options.output = output_;

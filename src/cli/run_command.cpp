@@ -107,11 +107,11 @@ int RunCommand::run(std::ostream& out, std::ostream& err) const {
   install_stop_handlers();
 
   spec::SweepSpec spec;
-  try {
-    spec = sweep::load_spec(spec_path_, max_points_, world);
-  } catch (const spec::SpecError& e) {
-    if (root) print_error(err, e.what());
-    return exit_bad_input;
+  if (const int status =
+          collective_call(world, err, "nothing was written",
+                          [&] { spec = sweep::load_spec(spec_path_, max_points_, world); });
+      status != exit_success) {
+    return status;
   }
 
   sweep::RunOptions options;
