@@ -154,7 +154,7 @@ std::string shard_path(const std::string& results_path, Shard shard) {
 
 void check_shard(const spec::SweepSpec& spec, Shard shard) {
   if (shard.whole()) return;
-  const ChunkLayout layout{grid::Grid(spec).size(), spec.chunk_points};
+  const ChunkLayout layout{spec::point_count(spec), spec.chunk_points};
   if (shard.count > layout.chunk_count()) {
     throw RunRefused(fmt::format(
         "--shard: {} shards of a grid with {} chunks (chunk_points = {}): the shard count must "
