@@ -37,6 +37,15 @@ struct Minimum {
   }
 };
 
+// The scan of [lo, hi]: evenly spaced, at most `step` apart, at least 3 points, ends included.
+std::vector<double> scan_points(double lo, double hi, double step) {
+  const int intervals = std::max(2, static_cast<int>(std::ceil((hi - lo) / step)));
+  const double h = (hi - lo) / intervals;
+  std::vector<double> xs;
+  for (int i = 0; i <= intervals; ++i) xs.push_back(lo + h * i);
+  return xs;
+}
+
 // Minimises f over [lo, hi]: a scan every `step` finds the basin of the global minimum (the
 // loss is a staircase in N, because M = floor(c_N N^gamma), on a smooth trend, so a local
 // search alone can stop on a stair), then golden-section search inside the bracket of the
@@ -54,19 +63,18 @@ Minimum minimise_1d(const F& f, double lo, double hi, double step, double tolera
     best.at_bound = true;
     return best;
   }
-  const int intervals = std::max(2, static_cast<int>(std::ceil((hi - lo) / step)));
-  const double h = (hi - lo) / intervals;
-  int best_index = 0;
+  const std::vector<double> xs = scan_points(lo, hi, step);
+  std::size_t best_index = 0;
   double best_scan = inf;
-  for (int i = 0; i <= intervals; ++i) {
-    const double v = consider(lo + h * i);
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    const double v = consider(xs[i]);
     if (v < best_scan) {
       best_scan = v;
       best_index = i;
     }
   }
-  double a = lo + h * std::max(0, best_index - 1);
-  double b = lo + h * std::min(intervals, best_index + 1);
+  double a = xs[best_index > 0 ? best_index - 1 : 0];
+  double b = xs[std::min(xs.size() - 1, best_index + 1)];
   const double ratio = (std::sqrt(5.0) - 1.0) / 2.0;
   double x1 = b - ratio * (b - a), x2 = a + ratio * (b - a);
   double f1 = consider(x1), f2 = consider(x2);
@@ -128,9 +136,8 @@ Minimum minimise_on_stairs(const F& f, const model::ModelPoint& m, double lo, do
   if (!(hi - lo > options.log_tolerance)) return best;
   // Stairs can be wider than the scan step where M is small: every scanned point's stair and
   // the next one are tried at their left edges, then the stairs around the best are listed.
-  const int intervals = std::max(2, static_cast<int>(std::ceil((hi - lo) / options.scan_step)));
-  for (int i = 0; i <= intervals; ++i) {
-    const double M = cutoff_at(m, lo + (hi - lo) * i / intervals);
+  for (double x : scan_points(lo, hi, options.scan_step)) {
+    const double M = cutoff_at(m, x);
     if (M < 4.0 * max_stairs) edges(best, M, M + 1.0);  // wide stairs only
   }
   const double a = std::max(lo, best.x - 2.0 * options.scan_step);
@@ -271,8 +278,7 @@ FrontierPoint minimise_at_budget(const FrontierProblem& problem, double C,
     // inner minimisation over D runs at every scanned N; only if it never beats the edge do
     // the many stair evaluations below use the edge alone.
     full_inner = true;
-    const int intervals = std::max(2, static_cast<int>(std::ceil((hi - lo) / options.scan_step)));
-    for (int i = 0; i <= intervals; ++i) objective(lo + (hi - lo) * i / intervals);
+    for (double x : scan_points(lo, hi, options.scan_step)) objective(x);
     full_inner = interior_wins;
   }
   const Minimum m = minimise_on_stairs(objective, problem.model, lo, hi, options, 4096);

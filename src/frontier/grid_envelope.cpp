@@ -43,46 +43,39 @@ GridEnvelope grid_envelope(const std::string& path, Budget budget, int bins_per_
     throw FrontierError("--bins-per-decade: must be in [1, 100]");
   }
   const io::ResultsSummary summary = io::read_summary(path);
-  const auto attribute = [&](const char* name) {
-    const auto it = summary.attributes.find(name);
-    return it == summary.attributes.end() ? std::string() : it->second;
-  };
-  if (attribute("design") != "factorial") {
+  if (summary.attribute("design") != "factorial") {
     throw io::ResultsFileError(
         fmt::format("{}: grid envelopes need a factorial results file (design is {})", path,
-                    attribute("design")));
+                    summary.attribute("design")));
   }
-  if (attribute("status") != io::status_complete || summary.chunks_done != summary.chunks_total) {
+  if (summary.attribute("status") != io::status_complete ||
+      summary.chunks_done != summary.chunks_total) {
     throw io::ResultsFileError(
         fmt::format("{}: is not complete (status {}): finish it with modesweep run SPEC --resume",
-                    path, attribute("status")));
+                    path, summary.attribute("status")));
   }
   const spec::SweepSpec spec =
-      spec::parse_spec(attribute("spec"), path, std::numeric_limits<std::uint64_t>::max());
+      spec::parse_spec(summary.attribute("spec"), path, std::numeric_limits<std::uint64_t>::max());
   const grid::Grid grid(spec);
   const double kappa = spec.flops_per_param_token;
   // Index of each N value on its axis, for the coarser grids.
   const std::vector<double>& n_values = grid.axis_values(3);  // alpha, beta, gamma, N, D, tau
   std::map<double, int> n_index;
   for (std::size_t i = 0; i < n_values.size(); ++i) n_index[n_values[i]] = static_cast<int>(i);
-  // The finite ends of an axis: a best point there may be cut off by the grid.
-  const auto finite_ends = [&](int axis) {
+  // The finite ends of an axis (of every stride-th value): a best point there may be cut off
+  // by the grid.
+  const auto finite_ends = [&](int axis, std::size_t stride) {
+    const std::vector<double>& values = grid.axis_values(axis);
     double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
-    for (double v : grid.axis_values(axis)) {
-      if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    for (std::size_t i = 0; i < values.size(); i += stride) {
+      if (std::isfinite(values[i])) lo = std::min(lo, values[i]), hi = std::max(hi, values[i]);
     }
     return std::pair{lo, hi};
   };
-  const auto d_ends = finite_ends(4), t_ends = finite_ends(5);
-  // The N ends of each coarser grid (every 2^level-th N value).
-  std::vector<std::pair<double, double>> n_ends(max_stride_levels);
+  const auto d_ends = finite_ends(4, 1), t_ends = finite_ends(5, 1);
+  std::vector<std::pair<double, double>> n_ends;  // of each coarser grid
   for (int level = 0; level < max_stride_levels; ++level) {
-    double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
-    for (std::size_t i = 0; i < n_values.size(); i += std::size_t{1} << level) {
-      if (std::isfinite(n_values[i]))
-        lo = std::min(lo, n_values[i]), hi = std::max(hi, n_values[i]);
-    }
-    n_ends[level] = {lo, hi};
+    n_ends.push_back(finite_ends(3, std::size_t{1} << level));
   }
   const auto inside = [](double v, std::pair<double, double> ends) {
     return v > ends.first && v < ends.second;
