@@ -72,6 +72,10 @@ struct Survival {
   double epochs = 0.0;   // e = floor(tau / D)
   double partial = 0.0;  // s = tau - e D: positions seen e + 1 times
   double rest = 0.0;     // D - s: positions seen e times
+  // log of (chance a token is mode k) / p_k. 0 for the model itself; the Monte Carlo tail
+  // (mc/count_sampler.hpp) conditions on R tokens among modes k > K, each mode k with
+  // chance p_k / P(k > K), and sets it to -log P(k > K). The learning rate keeps using p_k.
+  double log_pick = 0.0;
 
   // r_k is clamped at 0 (one observation learns the mode) where c p^(beta-1) >= 1. The
   // 1e-15 slack keeps a = 1 - O(eps) out of log1p(-a).
@@ -90,11 +94,12 @@ struct Survival {
 
   template <int N>
   KOKKOS_INLINE_FUNCTION Jet<N> log_survival(const Jet<N>& log_p, bool is_clamped) const {
-    const Jet<N> p = exp(log_p);
+    const Jet<N> log_pick_p = add_constant(log_p, log_pick);
+    const Jet<N> p = exp(log_pick_p);
     if (regime == Regime::data_only) return D * log1p(-p);
     if (regime == Regime::time_only) {
       if (is_clamped) return tau * log1p(-p);
-      return tau * log1p(-exp(log_rate(log_p) + log_p));
+      return tau * log1p(-exp(log_rate(log_p) + log_pick_p));
     }
     // general: W_n = p (1 - r^n) is the chance that one position teaches mode k over n passes.
     Jet<N> w_more, w_fewer;  // n = e + 1 and n = e
@@ -126,38 +131,40 @@ class ExactSum {
   KOKKOS_INLINE_FUNCTION ExactSum(double alpha, double log_zeta, const Survival& survival)
       : alpha_(alpha), log_zeta_(log_zeta), s_(survival) {}
 
-  // log of sum_{k=1}^{M} p_k E[q_k] + sum_{k>M} p_k, M >= 1 (M = inf allowed).
-  KOKKOS_INLINE_FUNCTION double log_value(double M) const {
+  // log of sum_{k=first}^{M} p_k E[q_k] + sum_{k>M} p_k for integers 1 <= first <= M
+  // (M = inf allowed). first > 1 is the Monte Carlo tail (see Survival::log_pick).
+  KOKKOS_INLINE_FUNCTION double log_value(double M, double first = 1.0) const {
     const bool finite_M = !math::isinf(M);
     const double u_max = finite_M ? math::log(M) : math::infinity;
+    const double u_first = math::log(first);
 
     // Landmark: u_half, where E[q] = 1/2 (u = log k; l is continuous and increasing).
-    const double l_first = survival_at(0.0);
+    const double l_first = survival_at(u_first);
     const double l_last = finite_M ? survival_at(u_max) : 0.0;
     double u_half;
     if (l_first >= -math::ln2)
-      u_half = 0.0;
+      u_half = u_first;
     else if (finite_M && l_last < -math::ln2)
       u_half = u_max;
     else
-      u_half = solve_survival(math::ln2, 0.0, u_max);
+      u_half = solve_survival(math::ln2, u_first, u_max);
 
     // Scale S ~ log dL from lower bounds of dL: the first term, the tail, and half the
     // mass beyond u_half (or the last term when E[q] < 1/2 up to M).
     const double log_tail =
         finite_M ? log_hurwitz_zeta(alpha_, M + 1.0) - log_zeta_ : -math::infinity;
-    double scale = math::fmax(log_p_of(0.0) + l_first, log_tail);
+    double scale = math::fmax(log_p_of(u_first) + l_first, log_tail);
     if (u_half < u_max)
       scale = math::fmax(scale, log_power_mass(u_half, u_max) - math::ln2);
     else
       scale = math::fmax(scale, log_p_of(u_max) + l_last);
     if (math::isinf(scale)) return scale;  // only when every part is exactly zero
 
-    const double K = em_start(16.0 + math::ceil(alpha_), M, u_max, scale);
+    const double K = em_start(math::fmax(16.0 + math::ceil(alpha_), first), M, u_max, scale);
 
     // Head, summed from the top down (see file comment) in its own scale.
     double head_scale = -math::infinity, head_value = 0.0, previous = math::infinity;
-    for (double k = math::fmin(K - 1.0, M); k >= 1.0; k -= 1.0) {
+    for (double k = math::fmin(K - 1.0, M); k >= first; k -= 1.0) {
       const double u = math::log(k);
       const double t = log_p_of(u) + survival_at(u);
       if (t > head_scale) {
@@ -420,6 +427,7 @@ class ExactSum {
     total.value += correction * math::exp(log_fx - total.scale);
   }
 
+ public:
   // Adaptive 10-point Gauss-Legendre of exp(log_integrand(x) - S) over [x0, x1]: a panel is
   // accepted when its two halves agree with it to tol * (share of the range); the halves'
   // sum is kept, whose error is far below that difference for smooth integrands.
@@ -468,6 +476,7 @@ class ExactSum {
     return result;
   }
 
+ private:
   // int_{u0}^{u1} g(u) du / exp(S) for an integrand decaying like exp(-kappa u), given as
   // scaled(u, shift) = g(u) exp(shift) (the caller folds the shift into its one exp):
   // Gauss-Laguerre in t = kappa (u - u0), the part beyond a finite u1 subtracted the same

@@ -20,6 +20,8 @@ KOKKOS_INLINE_FUNCTION double log1p(double x) { return MODESWEEP_KOKKOS_MATH::lo
 KOKKOS_INLINE_FUNCTION double sinh(double x) { return MODESWEEP_KOKKOS_MATH::sinh(x); }
 KOKKOS_INLINE_FUNCTION double cosh(double x) { return MODESWEEP_KOKKOS_MATH::cosh(x); }
 KOKKOS_INLINE_FUNCTION double pow(double x, double y) { return MODESWEEP_KOKKOS_MATH::pow(x, y); }
+KOKKOS_INLINE_FUNCTION double sqrt(double x) { return MODESWEEP_KOKKOS_MATH::sqrt(x); }
+KOKKOS_INLINE_FUNCTION double cos(double x) { return MODESWEEP_KOKKOS_MATH::cos(x); }
 KOKKOS_INLINE_FUNCTION double floor(double x) { return MODESWEEP_KOKKOS_MATH::floor(x); }
 KOKKOS_INLINE_FUNCTION double ceil(double x) { return MODESWEEP_KOKKOS_MATH::ceil(x); }
 KOKKOS_INLINE_FUNCTION double fmod(double x, double y) { return MODESWEEP_KOKKOS_MATH::fmod(x, y); }
