@@ -69,21 +69,40 @@ std::string as_option_message(const std::string& validate_message) {
   return option + validate_message.substr(equals);
 }
 
-std::vector<model::LossResult> evaluate_points(const std::vector<ModelPoint>& points) {
-  std::vector<model::LossResult> results(points.size());
-  if (points.empty()) return results;
-  // One batch for all points: the views live in the default execution space (batch.hpp).
+namespace {
+
+// The points in a View of the default execution space, and a View's values back on the host.
+model::PointView to_device(const std::vector<ModelPoint>& points) {
   model::PointView device_points("modesweep::eval::points", points.size());
   auto host_points = Kokkos::create_mirror_view(device_points);
   for (std::size_t i = 0; i < points.size(); ++i) host_points(i) = points[i];
   Kokkos::deep_copy(device_points, host_points);
+  return device_points;
+}
 
-  model::ResultView device_results("modesweep::eval::results", points.size());
-  model::evaluate_batch(device_points, device_results);
-  auto host_results = Kokkos::create_mirror_view(device_results);
-  Kokkos::deep_copy(host_results, device_results);
-  for (std::size_t i = 0; i < results.size(); ++i) results[i] = host_results(i);
-  return results;
+template <class T>
+std::vector<T> to_host(const Kokkos::View<T*>& values) {
+  auto host = Kokkos::create_mirror_view(values);
+  Kokkos::deep_copy(host, values);
+  return std::vector<T>(host.data(), host.data() + host.extent(0));
+}
+
+}  // namespace
+
+std::vector<model::LossResult> evaluate_points(const std::vector<ModelPoint>& points) {
+  if (points.empty()) return {};
+  // One batch for all points: the views live in the default execution space (batch.hpp).
+  model::ResultView results("modesweep::eval::results", points.size());
+  model::evaluate_batch(to_device(points), results);
+  return to_host(results);
+}
+
+std::vector<mc::McStatistics> evaluate_mc_points(const std::vector<ModelPoint>& points,
+                                                 const mc::McSettings& settings) {
+  if (points.empty()) return {};
+  mc::StatisticsView statistics("modesweep::eval::mc_statistics", points.size());
+  mc::evaluate_mc_batch(to_device(points), 0, settings, statistics);
+  return to_host(statistics);
 }
 
 EvalCommand::EvalCommand(CLI::App& parent)
@@ -108,6 +127,40 @@ EvalCommand::EvalCommand(CLI::App& parent)
       "as CSV to stdout. Not combinable with the single-point options");
   points_option_->type_name("FILE");
   json_option_ = app_->add_flag("--json", "print one JSON object instead of the table");
+  mc_option_ =
+      app_->add_option("--mc", replicas_,
+                       "also run the model as a random experiment (MODEL.md 4): R replicas of "
+                       "the count-level sampler, reported as mc_mean, mc_stderr (= sd/sqrt(R)) "
+                       "and the 5/50/95% quantiles mc_q05, mc_q50, mc_q95; R in [2, 1e7]. Cost "
+                       "does not grow with N, D or tau; about 10^4 replicas/s per core")
+          ->type_name("R")
+          ->check(CLI::Range(mc::min_replicas, mc::max_replicas));
+  seed_option_ = app_->add_option("--seed", seed_,
+                                  "Monte Carlo seed (any 64-bit integer); replica j of point i "
+                                  "uses the Philox stream keyed (seed, i, j)")
+                     ->capture_default_str();
+  sampling_option_ =
+      app_->add_option("--sampling", sampling_,
+                       "how training goes through the training set: sequential (MODEL.md 2, "
+                       "epoch after epoch) or with-replacement (each step a uniform draw from "
+                       "the D tokens; no closed form, so exact columns stay the sequential "
+                       "model's; needs M <= 1e5 when D and tau are finite)")
+          ->check(CLI::IsMember({"sequential", "with-replacement"}))
+          ->capture_default_str();
+}
+
+mc::McSettings EvalCommand::mc_settings() const {
+  mc::McSettings settings;
+  if (mc_option_->count() == 0) {
+    if (seed_option_->count() > 0) throw UsageError("--seed needs --mc R");
+    if (sampling_option_->count() > 0) throw UsageError("--sampling needs --mc R");
+    return settings;
+  }
+  settings.replicas = replicas_;
+  settings.seed = seed_;
+  settings.sampling =
+      sampling_ == "sequential" ? mc::Sampling::sequential : mc::Sampling::with_replacement;
+  return settings;
 }
 
 int EvalCommand::run(std::ostream& out) const {
@@ -146,15 +199,37 @@ int EvalCommand::run_points(std::ostream& out) const {
   if (json_option_->count() > 0) {
     throw UsageError("--points cannot be combined with --json: --points writes CSV");
   }
+  const mc::McSettings settings = mc_settings();
   const std::vector<ModelPoint> points = io::read_points_csv(points_path_);
+  if (settings.replicas > 0) {
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      if (const char* problem = mc::mc_domain_problem(points[i], settings.sampling)) {
+        throw UsageError(fmt::format("{}: row {}: {}", points_path_, i + 1, problem));
+      }
+    }
+  }
   const std::vector<model::LossResult> results = evaluate_points(points);
-  io::write_points_csv(out, points, results);
+  if (settings.replicas == 0) {
+    io::write_points_csv(out, points, results);
+    return 0;
+  }
+  const std::vector<mc::McStatistics> mc_results = evaluate_mc_points(points, settings);
+  io::write_points_csv(out, points, results, &mc_results);
   return 0;
 }
 
 int EvalCommand::run_single(std::ostream& out) const {
   const ModelPoint point = point_from_options();
+  const mc::McSettings settings = mc_settings();
+  if (settings.replicas > 0) {
+    if (const char* problem = mc::mc_domain_problem(point, settings.sampling)) {
+      throw UsageError(std::string("--sampling: ") + problem);
+    }
+  }
   const model::LossResult r = evaluate_points({point}).front();
+  const bool with_mc = settings.replicas > 0;
+  const mc::McStatistics m =
+      with_mc ? evaluate_mc_points({point}, settings).front() : mc::McStatistics{};
   const model::AsymptoticLoss theory_N = model::eps_N_asymptotic(point);
   const model::AsymptoticLoss theory_D = model::eps_D_asymptotic(point);
   const model::AsymptoticLoss theory_tau = model::eps_tau_asymptotic(point);
@@ -188,6 +263,16 @@ int EvalCommand::run_single(std::ostream& out) const {
         .add("eps_tau", theory_tau.value)
         .add("log_eps_tau", theory_tau.log_value);
     json.add("theory", theory);
+    if (with_mc) {
+      json.add("mc_mean", m.mean)
+          .add("mc_stderr", m.standard_error)
+          .add("mc_q05", m.q05)
+          .add("mc_q50", m.q50)
+          .add("mc_q95", m.q95)
+          .add_integer("mc_replicas", settings.replicas)
+          .add_integer("mc_seed", settings.seed)
+          .add("mc_sampling", mc::sampling_name(settings.sampling));
+    }
     out << json.str() << '\n';
     return 0;
   }
@@ -219,6 +304,22 @@ int EvalCommand::run_single(std::ostream& out) const {
   out << "\ntheory: leading-order eps_X ~ const * X^(-a_X) (see `modesweep predict`); dL is\n"
          "predicted as the largest eps_X, within a factor 1 to 3 in the scaling regime "
          "(MODEL.md 5)\n";
+  if (with_mc) {
+    const auto number = [](double v) { return fmt::format("{:.6g}", v); };
+    out << fmt::format("\nMonte Carlo: {} replicas, seed {}, {} sampling (MODEL.md 4)\n",
+                       settings.replicas, settings.seed, mc::sampling_name(settings.sampling));
+    std::string z = "-";
+    if (m.standard_error > 0.0) z = fmt::format("{:.3g}", (m.mean - r.dL) / m.standard_error);
+    row("mc_mean", number(m.mean), "", "");
+    row("mc_stderr", number(m.standard_error), "", "");
+    row("mc_q05", number(m.q05), "", "");
+    row("mc_q50", number(m.q50), "", "");
+    row("mc_q95", number(m.q95), "", "");
+    out << fmt::format("z = (mc_mean - dL) / mc_stderr = {}{}\n", z,
+                       settings.sampling == mc::Sampling::with_replacement
+                           ? " (dL is the sequential model's; with-replacement differs)"
+                           : "");
+  }
   return 0;
 }
 

@@ -41,6 +41,11 @@ JsonObject& JsonObject::add(std::string_view key, bool value) {
   return *this;
 }
 
+JsonObject& JsonObject::add_integer(std::string_view key, unsigned long long value) {
+  members_.push_back({std::string(key), std::to_string(value), {}, false});
+  return *this;
+}
+
 JsonObject& JsonObject::add(std::string_view key, double value) {
   // "{:.17g}" gives "inf"/"nan", which are not JSON numbers: quote those.
   const std::string text = fmt::format("{:.17g}", value);

@@ -161,22 +161,25 @@ std::vector<model::ModelPoint> read_points_csv(std::istream& in, const std::stri
   return points;
 }
 
-std::string points_csv_output_header() {
+std::string points_csv_output_header(bool with_mc) {
   std::string header;
   for (const Column& column : columns) {
     header += column.name;
     header += ',';
   }
-  return header + "dL,eps_N,eps_D,eps_tau,bottleneck";
+  header += "dL,eps_N,eps_D,eps_tau,bottleneck";
+  if (with_mc) header += ",mc_mean,mc_stderr,mc_q05,mc_q50,mc_q95";
+  return header;
 }
 
 void write_points_csv(std::ostream& out, const std::vector<model::ModelPoint>& points,
-                      const std::vector<model::LossResult>& results) {
-  if (points.size() != results.size()) {
+                      const std::vector<model::LossResult>& results,
+                      const std::vector<mc::McStatistics>* mc) {
+  if (points.size() != results.size() || (mc && mc->size() != points.size())) {
     throw std::invalid_argument(
         fmt::format("write_points_csv: {} points but {} results", points.size(), results.size()));
   }
-  out << points_csv_output_header() << '\n';
+  out << points_csv_output_header(mc != nullptr) << '\n';
   for (std::size_t i = 0; i < points.size(); ++i) {
     std::string row;
     for (const Column& column : columns) {
@@ -188,6 +191,13 @@ void write_points_csv(std::ostream& out, const std::vector<model::ModelPoint>& p
     row += fmt::format("{},{},{},{},{}", format_round_trip(r.dL), format_round_trip(r.eps_N),
                        format_round_trip(r.eps_D), format_round_trip(r.eps_tau),
                        bottleneck_name(r.bottleneck));
+    if (mc) {
+      const mc::McStatistics& s = (*mc)[i];
+      for (double v : {s.mean, s.standard_error, s.q05, s.q50, s.q95}) {
+        row += ',';
+        row += format_round_trip(v);
+      }
+    }
     out << row << '\n';
   }
 }

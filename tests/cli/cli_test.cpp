@@ -279,6 +279,62 @@ TEST(CliEval, PointsWritesOneRowPerPointWithSeventeenDigits) {
   EXPECT_NE(json.out.find("\"dL\": " + dL + ",\n"), std::string::npos) << dL << "\n" << json.out;
 }
 
+TEST(CliEval, MonteCarloJsonAgreesWithExactWithinItsErrorBars) {
+  const CommandResult run = modesweep("eval " + point_args + " --mc 400 --seed 11 --json");
+  ASSERT_EQ(run.status, 0) << run.err;
+  const CommandResult check = check_json(
+      run.out,
+      "keys=\"mc_mean mc_stderr mc_q05 mc_q50 mc_q95 mc_replicas mc_seed mc_sampling\".split();"
+      " missing=[k for k in keys if k not in d]; assert not missing, missing;"
+      " assert d[\"mc_replicas\"] == 400 and d[\"mc_seed\"] == 11;"
+      " assert d[\"mc_stderr\"] > 0; assert d[\"mc_q05\"] <= d[\"mc_q50\"] <= d[\"mc_q95\"];"
+      " z = (d[\"mc_mean\"] - d[\"dL\"]) / d[\"mc_stderr\"]; assert abs(z) < 4, z");
+  EXPECT_EQ(check.status, 0) << check.err << run.out;
+  // The same seed gives the same bits; another seed other replicas.
+  EXPECT_EQ(modesweep("eval " + point_args + " --mc 400 --seed 11 --json").out, run.out);
+  EXPECT_NE(modesweep("eval " + point_args + " --mc 400 --seed 12 --json").out, run.out);
+}
+
+TEST(CliEval, MonteCarloTableAndPointsColumns) {
+  const CommandResult table = modesweep("eval " + point_args + " --mc 50");
+  ASSERT_EQ(table.status, 0) << table.err;
+  for (const char* name : {"mc_mean", "mc_stderr", "mc_q05", "mc_q50", "mc_q95", "z = "}) {
+    EXPECT_NE(table.out.find(name), std::string::npos) << name << "\n" << table.out;
+  }
+  const std::string csv = write_temp("p.csv",
+                                     "alpha,beta,gamma,N,D,tau\n2,1,1,1e6,1e9,1e7\n"
+                                     "1.5,1,1,1e4,inf,1e6\n");
+  const CommandResult run = modesweep("eval --points '" + csv + "' --mc 50 --seed 3");
+  ASSERT_EQ(run.status, 0) << run.err;
+  const auto rows = lines(run.out);
+  ASSERT_EQ(rows.size(), 3u) << run.out;
+  EXPECT_EQ(rows[0],
+            "alpha,beta,gamma,N,D,tau,learning_rate,capacity_scale,irreducible,dL,eps_N,eps_D,"
+            "eps_tau,bottleneck,mc_mean,mc_stderr,mc_q05,mc_q50,mc_q95");
+  // Row i is keyed by index i: the first row equals the single point with --seed 3.
+  const CommandResult single = modesweep("eval " + point_args + " --mc 50 --seed 3 --json");
+  const std::string mean = split(rows[1], ',')[14];
+  EXPECT_NE(single.out.find("\"mc_mean\": " + mean + ",\n"), std::string::npos) << mean << "\n"
+                                                                                << single.out;
+  // Row 1 has M = 1e6 with D and tau finite: with-replacement cannot sample it.
+  expect_bad_input(modesweep("eval --points '" + csv + "' --mc 50 --sampling with-replacement"),
+                   {"row 1", "with-replacement", "100000"});
+  std::remove(csv.c_str());
+}
+
+TEST(CliBadInput, MonteCarloOptions) {
+  expect_bad_input(modesweep("eval " + point_args + " --mc 1"), {"--mc", "2"});
+  expect_bad_input(modesweep("eval " + point_args + " --mc abc"), {"--mc"});
+  expect_bad_input(modesweep("eval " + point_args + " --seed 4"), {"--seed", "--mc"});
+  expect_bad_input(modesweep("eval " + point_args + " --sampling with-replacement"),
+                   {"--sampling", "--mc"});
+  expect_bad_input(modesweep("eval " + point_args + " --mc 5 --sampling shuffled"),
+                   {"--sampling", "with-replacement"});
+  expect_bad_input(modesweep("eval --alpha 2 --beta 1 --gamma 1 --N 1e7 --D 1e3 --tau 1e4 --mc 5 "
+                             "--sampling with-replacement"),
+                   {"with-replacement", "100000"});
+}
+
 }  // namespace
 
 // --- run and show (single rank, without mpirun: MPI starts as a singleton) -------------------

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "modesweep/mc/batch.hpp"
 #include "modesweep/model/point.hpp"
 
 namespace modesweep::cli {
@@ -34,6 +35,8 @@ class EvalCommand {
   };
 
   model::ModelPoint point_from_options() const;
+  // The Monte Carlo settings, or replicas = 0 without --mc; checks option combinations.
+  mc::McSettings mc_settings() const;
   int run_single(std::ostream& out) const;
   int run_points(std::ostream& out) const;
 
@@ -43,10 +46,20 @@ class EvalCommand {
   std::string points_path_;
   CLI::Option* points_option_ = nullptr;
   CLI::Option* json_option_ = nullptr;
+  std::uint64_t replicas_ = 0;
+  std::uint64_t seed_ = 0;
+  std::string sampling_ = "sequential";
+  CLI::Option* mc_option_ = nullptr;
+  CLI::Option* seed_option_ = nullptr;
+  CLI::Option* sampling_option_ = nullptr;
 };
 
 // Evaluates `points` with one model::evaluate_batch call (Kokkos must be initialized).
 std::vector<model::LossResult> evaluate_points(const std::vector<model::ModelPoint>& points);
+
+// Monte Carlo summaries of `points` (mc::evaluate_mc_batch, point i keyed by index i).
+std::vector<mc::McStatistics> evaluate_mc_points(const std::vector<model::ModelPoint>& points,
+                                                 const mc::McSettings& settings);
 
 // Turns validate_point's "alpha = 0.5 is out of range ..." into the option's spelling,
 // "--alpha = 0.5 is out of range ...", "--learning-rate = ..." for learning_rate.

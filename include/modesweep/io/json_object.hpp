@@ -17,6 +17,8 @@ class JsonObject {
   JsonObject& add(std::string_view key, const char* text);
   JsonObject& add(std::string_view key, const JsonObject& object);
   JsonObject& add(std::string_view key, bool value);
+  // An exact integer (seeds and counts beyond 2^53 must not pass through a double).
+  JsonObject& add_integer(std::string_view key, unsigned long long value);
   // An array of objects, each written on one line (a table's rows).
   JsonObject& add(std::string_view key, const std::vector<JsonObject>& rows);
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "modesweep/mc/batch.hpp"
 #include "modesweep/model/point.hpp"
 
 namespace modesweep::io {
@@ -35,13 +36,15 @@ std::vector<model::ModelPoint> read_points_csv(const std::string& path);
 // The same from a stream; source_name stands for the file in error messages.
 std::vector<model::ModelPoint> read_points_csv(std::istream& in, const std::string& source_name);
 
-// The output header line, without newline.
-std::string points_csv_output_header();
+// The output header line, without newline; with_mc adds mc_mean,mc_stderr,mc_q05,mc_q50,mc_q95.
+std::string points_csv_output_header(bool with_mc = false);
 
 // Writes the header and one row per point: 17 significant digits, inf as "inf", bottleneck as
 // capacity|data|time|none. results[i] belongs to points[i]; throws std::invalid_argument if
-// the sizes differ.
+// the sizes differ. With `mc` (Monte Carlo summaries, one per point) the five mc_* columns
+// follow.
 void write_points_csv(std::ostream& out, const std::vector<model::ModelPoint>& points,
-                      const std::vector<model::LossResult>& results);
+                      const std::vector<model::LossResult>& results,
+                      const std::vector<mc::McStatistics>* mc = nullptr);
 
 }  // namespace modesweep::io
