@@ -107,6 +107,11 @@ int ShowCommand::run(std::ostream& out) const {
   std::string datasets;
   for (const std::string& d : s.datasets) datasets += (datasets.empty() ? "" : ", ") + d;
   out << fmt::format("datasets    {}\n", datasets);
+  if (s.attributes.count("mc_replicas") != 0) {
+    out << fmt::format("monte carlo {} replicas per point, seed {}, {} sampling (mode {})\n",
+                       s.attribute("mc_replicas"), s.attribute("mc_seed"),
+                       s.attribute("mc_sampling"), s.attribute("mode"));
+  }
   out << fmt::format("model       learning_rate {}, capacity_scale {}, irreducible {}\n",
                      s.attribute("learning_rate"), s.attribute("capacity_scale"),
                      s.attribute("irreducible"));

@@ -56,6 +56,12 @@ GridEnvelope grid_envelope(const std::string& path, Budget budget, int bins_per_
   }
   const spec::SweepSpec spec =
       spec::parse_spec(summary.attribute("spec"), path, std::numeric_limits<std::uint64_t>::max());
+  if (!spec::has_exact(spec)) {
+    throw io::ResultsFileError(fmt::format(
+        "{}: has Monte Carlo results only (mode = \"mc\"); the grid envelope needs the exact dL: "
+        "run the spec with mode = \"both\" or \"exact\"",
+        path));
+  }
   const grid::Grid grid(spec);
   const double kappa = spec.flops_per_param_token;
   // Index of each N value on its axis, for the coarser grids.

@@ -15,7 +15,30 @@ namespace {
 
 static_assert(sizeof(hid_t) == sizeof(std::int64_t), "hid_t is stored as int64_t");
 
-const char* const result_datasets[] = {"dL", "eps_N", "eps_D", "eps_tau", "bottleneck"};
+// The result datasets: the exact ones (MODEL.md 3, 5) for mode exact|both, the Monte Carlo
+// summaries (MODEL.md 4) for mode mc|both. All float64 but the int8 bottleneck flag.
+struct ResultColumn {
+  const char* name;
+  std::vector<double> sweep::ChunkResults::*values;  // nullptr: bottleneck
+  bool monte_carlo;
+  const char* long_name;
+};
+const ResultColumn result_columns[] = {
+    {"dL", &sweep::ChunkResults::dL, false, "reducible loss dL(N, D, tau), MODEL.md 3"},
+    {"eps_N", &sweep::ChunkResults::eps_N, false, "single-resource loss eps_N, MODEL.md 5"},
+    {"eps_D", &sweep::ChunkResults::eps_D, false, "single-resource loss eps_D, MODEL.md 5"},
+    {"eps_tau", &sweep::ChunkResults::eps_tau, false, "single-resource loss eps_tau, MODEL.md 5"},
+    {"bottleneck", nullptr, false, "largest of eps_N (capacity), eps_D (data), eps_tau (time)"},
+    {"mc_mean", &sweep::ChunkResults::mc_mean, true, "Monte Carlo mean of dL, MODEL.md 4"},
+    {"mc_stderr", &sweep::ChunkResults::mc_stderr, true,
+     "standard error of mc_mean: replica sd / sqrt(replicas)"},
+    {"mc_q05", &sweep::ChunkResults::mc_q05, true, "5% quantile of the replicas of dL"},
+    {"mc_q50", &sweep::ChunkResults::mc_q50, true, "median of the replicas of dL"},
+    {"mc_q95", &sweep::ChunkResults::mc_q95, true, "95% quantile of the replicas of dL"},
+};
+bool column_in(const ResultColumn& column, spec::Mode mode) {
+  return column.monte_carlo ? spec::has_mc_mode(mode) : spec::has_exact_mode(mode);
+}
 constexpr const char* progress_group = "sweep_progress";
 constexpr const char* progress_dataset = "sweep_progress/chunk_done";
 
@@ -356,8 +379,10 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
     }
     scales.push_back(std::move(ds));
   }
-  for (const char* name : result_datasets) {
-    const bool is_flag = std::strcmp(name, "bottleneck") == 0;
+  for (const ResultColumn& column : result_columns) {
+    if (!column_in(column, sp.mode)) continue;
+    const char* name = column.name;
+    const bool is_flag = column.values == nullptr;
     Handle ds = create_dataset(file, name, is_flag ? H5T_STD_I8LE : H5T_IEEE_F64LE, shape);
     for (std::size_t d = 0; d < scales.size(); ++d) {
       check(H5DSattach_scale(ds.get(), scales[d].get(), static_cast<unsigned>(d)),
@@ -374,14 +399,8 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
           H5Aclose, "create attribute flag_values");
       check(H5Awrite(attr.get(), H5T_NATIVE_INT8, values), "write attribute flag_values");
       write_string_attribute(ds.get(), "flag_meanings", "capacity data time none");
-      write_string_attribute(ds.get(), "long_name",
-                             "largest of eps_N (capacity), eps_D (data), eps_tau (time)");
-    } else {
-      write_string_attribute(ds.get(), "long_name",
-                             std::strcmp(name, "dL") == 0
-                                 ? "reducible loss dL(N, D, tau), MODEL.md 3"
-                                 : fmt::format("single-resource loss {}, MODEL.md 5", name));
     }
+    write_string_attribute(ds.get(), "long_name", column.long_name);
   }
 
   const std::uint64_t n_chunks = out.extent_.chunks;
@@ -406,6 +425,14 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
   write_string_attribute(root, "spec_path", sp.source_name);
   write_string_attribute(root, "name", sp.name);
   write_string_attribute(root, "mode", spec::mode_name(sp.mode));
+  if (spec::has_mc(sp)) {
+    write_uint64_attribute(root, "mc_replicas", sp.replicas);
+    write_uint64_attribute(root, "mc_seed", sp.mc_seed);
+    write_string_attribute(root, "mc_sampling", spec::sampling_name(sp.sampling));
+    write_string_attribute(root, "mc_rng",
+                           "Philox4x64-10 keyed (seed, grid point index), "
+                           "counter (replica, block)");
+  }
   write_string_attribute(root, "design", spec::design_name(sp.design));
   write_double_attribute(root, "learning_rate", sp.learning_rate);
   write_double_attribute(root, "capacity_scale", sp.capacity_scale);
@@ -499,7 +526,9 @@ ResultsFile ResultsFile::open_for_resume(const std::string& path, MPI_Comm comm,
   ResultsFile out(file.get(), comm, grid, chunk_points, shard);
   out.file_ = -1;  // `file` keeps ownership until every check has passed
   const std::vector<std::uint64_t> expected = out.shape_;
-  for (const char* name : result_datasets) {
+  for (const ResultColumn& column : result_columns) {
+    if (!column_in(column, grid.spec().mode)) continue;
+    const char* name = column.name;
     if (H5Lexists(file.get(), name, H5P_DEFAULT) <= 0)
       refuse(fmt::format("dataset {} is missing", name));
     Handle ds(H5Dopen2(file.get(), name, H5P_DEFAULT), H5Dclose, fmt::format("open {}", name));
@@ -548,11 +577,13 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
       write(spec::axis_names[a], H5T_NATIVE_DOUBLE, column.data());
     }
   }
-  write("dL", H5T_NATIVE_DOUBLE, r.dL.data());
-  write("eps_N", H5T_NATIVE_DOUBLE, r.eps_N.data());
-  write("eps_D", H5T_NATIVE_DOUBLE, r.eps_D.data());
-  write("eps_tau", H5T_NATIVE_DOUBLE, r.eps_tau.data());
-  write("bottleneck", H5T_NATIVE_INT8, r.bottleneck.data());
+  for (const ResultColumn& column : result_columns) {
+    if (!column_in(column, grid_->spec().mode)) continue;
+    if (column.values == nullptr)
+      write(column.name, H5T_NATIVE_INT8, r.bottleneck.data());
+    else
+      write(column.name, H5T_NATIVE_DOUBLE, (r.*column.values).data());
+  }
   // The data must be on disk before the flag that says so.
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
   const std::uint8_t one = 1;
@@ -584,7 +615,7 @@ void read_results(const std::string& path, const grid::Grid& grid, std::uint64_t
       H5Aexists(file.get(), "shard_first_point") > 0
           ? std::stoull(read_attribute_text(file.get(), "shard_first_point"))
           : 0;
-  out.resize(count);
+  out.resize(count, grid.spec().mode);
   grid.fill_points(begin, count, out.points.data());
   const auto read = [&](const char* name, hid_t mem_type, void* data) {
     Handle ds(H5Dopen2(file.get(), name, H5P_DEFAULT), H5Dclose,
@@ -614,11 +645,13 @@ void read_results(const std::string& path, const grid::Grid& grid, std::uint64_t
       offset += boxed;
     }
   };
-  read("dL", H5T_NATIVE_DOUBLE, out.dL.data());
-  read("eps_N", H5T_NATIVE_DOUBLE, out.eps_N.data());
-  read("eps_D", H5T_NATIVE_DOUBLE, out.eps_D.data());
-  read("eps_tau", H5T_NATIVE_DOUBLE, out.eps_tau.data());
-  read("bottleneck", H5T_NATIVE_INT8, out.bottleneck.data());
+  for (const ResultColumn& column : result_columns) {
+    if (!column_in(column, grid.spec().mode)) continue;
+    if (column.values == nullptr)
+      read(column.name, H5T_NATIVE_INT8, out.bottleneck.data());
+    else
+      read(column.name, H5T_NATIVE_DOUBLE, (out.*column.values).data());
+  }
 }
 
 void write_table_group(const std::string& path, const std::string& group,
@@ -710,11 +743,14 @@ ResultsSummary read_summary(const std::string& path) {
     throw ResultsFileError(
         fmt::format("{}: not a modesweep results file (no spec attribute)", path));
   }
-  for (const char* name : result_datasets) {
-    if (H5Lexists(file.get(), name, H5P_DEFAULT) > 0) summary.datasets.emplace_back(name);
+  for (const ResultColumn& column : result_columns) {
+    if (H5Lexists(file.get(), column.name, H5P_DEFAULT) > 0)
+      summary.datasets.emplace_back(column.name);
   }
-  if (H5Lexists(file.get(), "dL", H5P_DEFAULT) > 0) {
-    Handle ds(H5Dopen2(file.get(), "dL", H5P_DEFAULT), H5Dclose, "open dL");
+  if (!summary.datasets.empty()) {
+    // Every result dataset has the same shape and scales: read them from the first.
+    const char* first = summary.datasets.front().c_str();
+    Handle ds(H5Dopen2(file.get(), first, H5P_DEFAULT), H5Dclose, "open a result dataset");
     summary.shape = dataset_shape(ds.get());
     for (std::size_t d = 0; d < summary.shape.size(); ++d) {
       // The name of the scale attached to dimension d is its dataset name.

@@ -3,7 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "modesweep/spec/sweep_spec.hpp"
+
 namespace modesweep::mc {
+
+static_assert(spec::min_replicas == min_replicas && spec::max_replicas == max_replicas &&
+                  spec::with_replacement_max_modes == with_replacement_max_modes,
+              "spec limits must match the sampler's");
+
 namespace {
 
 using PlanView = Kokkos::View<ReplicaPlan*>;

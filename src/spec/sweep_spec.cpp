@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -157,7 +158,21 @@ const char* design_name(Design design) {
   return "?";
 }
 
-const char* mode_name(Mode) { return "exact"; }
+const char* mode_name(Mode mode) {
+  switch (mode) {
+    case Mode::exact:
+      return "exact";
+    case Mode::mc:
+      return "mc";
+    case Mode::both:
+      return "both";
+  }
+  return "?";
+}
+
+const char* sampling_name(McSampling sampling) {
+  return sampling == McSampling::sequential ? "sequential" : "with-replacement";
+}
 
 std::uint64_t point_count(const SweepSpec& spec) {
   if (spec.design != Design::factorial) return spec.count;
@@ -165,6 +180,34 @@ std::uint64_t point_count(const SweepSpec& spec) {
   for (const AxisSpec& axis : spec.axes) n *= axis.values.size();
   return n;
 }
+
+namespace {
+
+// with-replacement samples every mode up to M where D and tau are both finite (mc::
+// with_replacement_max_modes): refuse a grid whose largest M there is over the limit.
+void check_with_replacement_capacity(const Reader& r, const SweepSpec& spec,
+                                     const toml::node& sampling) {
+  auto largest = [&](int axis) {
+    const AxisSpec& a = spec.axes[axis];
+    return a.is_range ? a.high : *std::max_element(a.values.begin(), a.values.end());
+  };
+  auto has_finite = [&](int axis) {
+    const AxisSpec& a = spec.axes[axis];
+    if (a.is_range) return true;
+    return std::any_of(a.values.begin(), a.values.end(), [](double v) { return std::isfinite(v); });
+  };
+  if (!has_finite(Axis::D) || !has_finite(Axis::tau)) return;
+  const double N = largest(Axis::N), gamma = largest(Axis::gamma);
+  const double M = std::floor(spec.capacity_scale * std::pow(N, gamma));
+  if (M > with_replacement_max_modes) {
+    r.fail(sampling.source(), "sweep.sampling",
+           fmt::format("\"with-replacement\" samples every mode where D and tau are finite, so it "
+                       "needs M = floor(c_N N^gamma) <= {:g}; this grid reaches M = {:.4g}",
+                       with_replacement_max_modes, M));
+  }
+}
+
+}  // namespace
 
 SweepSpec parse_spec(std::string_view text, const std::string& source_name,
                      std::uint64_t max_points) {
@@ -185,17 +228,54 @@ SweepSpec parse_spec(std::string_view text, const std::string& source_name,
   const toml::table* sweep = r.optional_table(root, "sweep");
   if (sweep == nullptr)
     r.fail(root.source(), "sweep", "missing [sweep] table (mode, design, output)");
-  r.check_keys(*sweep, "sweep.", {"name", "mode", "design", "output", "chunk_points"});
+  r.check_keys(
+      *sweep, "sweep.",
+      {"name", "mode", "design", "output", "chunk_points", "replicas", "seed", "sampling"});
   if (const toml::node* n = sweep->get("name")) spec.name = r.string(*n, "sweep.name");
   if (const toml::node* n = sweep->get("mode")) {
     const std::string mode = r.string(*n, "sweep.mode");
-    if (mode == "mc" || mode == "both") {
+    if (mode == "exact") {
+      spec.mode = Mode::exact;
+    } else if (mode == "mc") {
+      spec.mode = Mode::mc;
+    } else if (mode == "both") {
+      spec.mode = Mode::both;
+    } else {
       r.fail(n->source(), "sweep.mode",
-             fmt::format("\"{}\" (Monte Carlo) is not available in this version; valid: \"exact\"",
-                         mode));
+             fmt::format("\"{}\": valid are \"exact\", \"mc\", \"both\"", printable(mode)));
     }
-    if (mode != "exact")
-      r.fail(n->source(), "sweep.mode", fmt::format("\"{}\": valid is \"exact\"", printable(mode)));
+  }
+  // Monte Carlo settings (MODEL.md 4): only with mode = "mc" or "both", replicas required.
+  for (const char* key : {"replicas", "seed", "sampling"}) {
+    if (const toml::node* n = sweep->get(key); n != nullptr && spec.mode == Mode::exact) {
+      r.fail(n->source(), std::string("sweep.") + key,
+             "applies to Monte Carlo only: set mode = \"mc\" or \"both\"");
+    }
+  }
+  if (spec.mode != Mode::exact) {
+    const toml::node* n = sweep->get("replicas");
+    if (n == nullptr) {
+      r.fail(sweep->source(), "sweep.replicas",
+             fmt::format("missing: mode = \"{}\" needs the number of Monte Carlo replicas per "
+                         "point, in [{}, {}]",
+                         mode_name(spec.mode), min_replicas, max_replicas));
+    }
+    spec.replicas = r.count(*n, "sweep.replicas", min_replicas, max_replicas);
+    if (const toml::node* s = sweep->get("seed")) {
+      spec.mc_seed = r.count(*s, "sweep.seed", 0, std::numeric_limits<std::int64_t>::max());
+    }
+    if (const toml::node* s = sweep->get("sampling")) {
+      const std::string sampling = r.string(*s, "sweep.sampling");
+      if (sampling == "sequential") {
+        spec.sampling = McSampling::sequential;
+      } else if (sampling == "with-replacement") {
+        spec.sampling = McSampling::with_replacement;
+      } else {
+        r.fail(s->source(), "sweep.sampling",
+               fmt::format("\"{}\": valid are \"sequential\", \"with-replacement\"",
+                           printable(sampling)));
+      }
+    }
   }
   if (const toml::node* n = sweep->get("design")) {
     const std::string design = r.string(*n, "sweep.design");
@@ -294,6 +374,9 @@ SweepSpec parse_spec(std::string_view text, const std::string& source_name,
     r.fail(design->get("count")->source(), "design.count",
            fmt::format("{} points is over --max-points = {}: lower count or raise --max-points",
                        spec.count, max_points));
+  }
+  if (spec.mode != Mode::exact && spec.sampling == McSampling::with_replacement) {
+    check_with_replacement_capacity(r, spec, *sweep->get("sampling"));
   }
   // The chunk bookkeeping is held in full on every rank (about 40 bytes per chunk).
   if (const std::uint64_t chunks = (point_count(spec) + spec.chunk_points - 1) / spec.chunk_points;

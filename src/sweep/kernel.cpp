@@ -2,6 +2,7 @@
 
 #include <Kokkos_Core.hpp>
 
+#include "modesweep/mc/batch.hpp"
 #include "modesweep/model/batch.hpp"
 #include "modesweep/model/exact_loss.hpp"
 
@@ -62,18 +63,19 @@ struct EvaluateBlockPoints {
 
 }  // namespace
 
-void ChunkResults::resize(std::uint64_t n) {
+void ChunkResults::resize(std::uint64_t n, spec::Mode mode) {
   points.resize(n);
-  dL.resize(n);
-  eps_N.resize(n);
-  eps_D.resize(n);
-  eps_tau.resize(n);
-  bottleneck.resize(n);
+  const std::uint64_t exact = spec::has_exact_mode(mode) ? n : 0;
+  const std::uint64_t mc = spec::has_mc_mode(mode) ? n : 0;
+  for (auto* column : {&dL, &eps_N, &eps_D, &eps_tau}) column->resize(exact);
+  bottleneck.resize(exact);
+  for (auto* column : {&mc_mean, &mc_stderr, &mc_q05, &mc_q50, &mc_q95}) column->resize(mc);
 }
 
 void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t count,
                     ChunkResults& out) {
-  out.resize(count);
+  const spec::SweepSpec& spec = grid.spec();
+  out.resize(count, spec.mode);
   if (count == 0) return;
   const int n = static_cast<int>(count);
   model::PointView points("modesweep::chunk_points", count);
@@ -83,6 +85,25 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
       points,
       Kokkos::View<const ModelPoint*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
           out.points.data(), count));
+
+  if (spec::has_mc(spec)) {
+    const mc::McSettings settings{spec.replicas, spec.mc_seed,
+                                  spec.sampling == spec::McSampling::sequential
+                                      ? mc::Sampling::sequential
+                                      : mc::Sampling::with_replacement};
+    mc::StatisticsView statistics("modesweep::chunk_mc", count);
+    mc::evaluate_mc_batch(points, begin, settings, statistics);
+    auto host = Kokkos::create_mirror_view(statistics);
+    Kokkos::deep_copy(host, statistics);
+    for (int i = 0; i < n; ++i) {
+      out.mc_mean[i] = host(i).mean;
+      out.mc_stderr[i] = host(i).standard_error;
+      out.mc_q05[i] = host(i).q05;
+      out.mc_q50[i] = host(i).q50;
+      out.mc_q95[i] = host(i).q95;
+    }
+  }
+  if (!spec::has_exact(spec)) return;
 
   if (grid.is_factorial()) {
     const std::uint64_t G = grid.group_size();

@@ -29,6 +29,21 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+// Monte Carlo cost grows linearly with the replicas: cost estimates time at most this many and
+// scale up (timing_grid), so that estimating never costs a noticeable part of the run.
+constexpr std::uint64_t timing_replicas = 16;
+
+// The grid to time cost estimates with, and the factor its per-point time is to be scaled by.
+std::pair<grid::Grid, double> timing_grid(const grid::Grid& grid) {
+  spec::SweepSpec spec = grid.spec();
+  double scale = 1.0;
+  if (spec::has_mc(spec) && spec.replicas > timing_replicas) {
+    scale = static_cast<double>(spec.replicas) / timing_replicas;
+    spec.replicas = timing_replicas;
+  }
+  return {grid::Grid(spec), scale};
+}
+
 // Estimated cost of each chunk: the time of a few points spread over it (each evaluated with
 // its group, so block costs are included). Only the schedule depends on it, never a result.
 double estimate_chunk_cost(const grid::Grid& grid, IndexRange range) {
@@ -47,9 +62,10 @@ std::vector<double> estimate_costs(const grid::Grid& grid, const ChunkLayout& la
                                    const std::vector<std::uint64_t>& pending,
                                    const mpi::communicator& comm) {
   std::vector<double> mine(pending.size(), 0.0);
+  const grid::Grid timed = timing_grid(grid).first;  // relative costs suffice here
   for (std::size_t i = static_cast<std::size_t>(comm.rank()); i < pending.size();
        i += static_cast<std::size_t>(comm.size())) {
-    mine[i] = estimate_chunk_cost(grid, layout.chunk(pending[i]));
+    mine[i] = estimate_chunk_cost(timed, layout.chunk(pending[i]));
   }
   std::vector<double> all(pending.size(), 0.0);
   mpi::all_reduce(comm, mine.data(), static_cast<int>(mine.size()), all.data(),
@@ -59,7 +75,8 @@ std::vector<double> estimate_costs(const grid::Grid& grid, const ChunkLayout& la
 
 // Bytes of the result datasets (and design columns) of one point.
 double bytes_per_point(const grid::Grid& grid) {
-  const double results = 4 * 8 + 1;
+  const spec::SweepSpec& spec = grid.spec();
+  const double results = (spec::has_exact(spec) ? 4 * 8 + 1 : 0) + (spec::has_mc(spec) ? 5 * 8 : 0);
   return grid.is_factorial() ? results : results + 7 * 8;
 }
 
@@ -69,18 +86,21 @@ std::string dry_run(const grid::Grid& grid, const ChunkLayout& layout, Shard sha
   // Time a few whole blocks (or runs of points) spread over the grid (or shard).
   const ShardExtent extent = shard_extent(layout, shard);
   const std::uint64_t n = extent.points.count;
-  const std::uint64_t run =
+  std::uint64_t run =
       std::min<std::uint64_t>({n, std::max<std::uint64_t>(grid.group_size(), 1), 256});
+  if (spec::has_mc(grid.spec())) run = std::min<std::uint64_t>(run, 32);  // replicas cost more
   const std::uint64_t samples = std::min<std::uint64_t>(8, n / run);
   ChunkResults scratch;
+  const auto [timing, replica_scale] = timing_grid(grid);
   const auto t0 = Clock::now();
   std::uint64_t timed = 0;
   for (std::uint64_t s = 0; s < samples; ++s) {
     const std::uint64_t begin = extent.points.begin + std::min(n - run, (n / samples) * s);
-    evaluate_chunk(grid, begin, run, scratch);
+    evaluate_chunk(timing, begin, run, scratch);
     timed += run;
   }
-  const double per_point = timed > 0 ? seconds_since(t0) / static_cast<double>(timed) : 0.0;
+  const double per_point =
+      timed > 0 ? replica_scale * seconds_since(t0) / static_cast<double>(timed) : 0.0;
   const double total = per_point * static_cast<double>(n) / comm.size();
   const std::string what =
       grid.is_factorial() ? "factorial grid" : spec::design_name(grid.spec().design);

@@ -407,6 +407,27 @@ TEST(CliRun, RunsShowsRefusesExistingAndResumesComplete) {
   EXPECT_EQ(modesweep("run '" + spec + "' --out '" + out + "' --force -q").status, 0);
 }
 
+TEST(CliRun, MonteCarloOnlyFilesHoldTheMcDatasets) {
+  std::string text = small_spec;
+  text.replace(text.find("chunk_points = 7"), 16,
+               "chunk_points = 7\nmode = \"mc\"\nreplicas = 8\nseed = 5");
+  const std::string spec = write_temp("mc.toml", text);
+  const std::string out = temp_path("mc.h5");
+  std::remove(out.c_str());
+  const CommandResult run = modesweep("run '" + spec + "' --out '" + out + "' -q");
+  ASSERT_EQ(run.status, 0) << run.err;
+  const CommandResult show = modesweep("show '" + out + "'");
+  EXPECT_NE(show.out.find("datasets    mc_mean, mc_stderr, mc_q05, mc_q50, mc_q95\n"),
+            std::string::npos)
+      << show.out;
+  EXPECT_NE(show.out.find("monte carlo 8 replicas per point, seed 5, sequential sampling"),
+            std::string::npos)
+      << show.out;
+  // No exact dL in the file: the grid envelope says what to do instead.
+  expect_bad_input(modesweep("frontier '" + out + "' --budget converged"), {"mode", "both"});
+  std::remove(out.c_str());
+}
+
 TEST(CliRun, DryRunComputesNothing) {
   const std::string spec = write_temp("dry.toml", small_spec);
   const std::string out = temp_path("dry.h5");

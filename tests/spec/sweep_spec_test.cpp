@@ -1,7 +1,6 @@
 // Sweep spec parsing: every malformed spec fails with one line "FILE:LINE:COL: KEY: message"
 // pointing at the offending value, and valid specs (jobs/*.toml) parse to what they say.
 #include "modesweep/spec/sweep_spec.hpp"
-#include "modesweep/spec/table_spec.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "modesweep/model/point.hpp"
+#include "modesweep/spec/table_spec.hpp"
 
 namespace {
 
@@ -370,12 +370,33 @@ const std::vector<BadSpec>& bad_specs() {
        "inf is out of range"},
       {"ChunkPointsNan", with_sweep("chunk_points = nan"), 2, "nan", "sweep.chunk_points",
        "nan is not an integer"},
-      {"ModeMc", with_sweep("mode = \"mc\""), 2, "\"mc\"", "sweep.mode",
-       "\"mc\" (Monte Carlo) is not available in this version; valid: \"exact\""},
-      {"ModeBoth", with_sweep("mode = \"both\""), 2, "\"both\"", "sweep.mode",
-       "\"both\" (Monte Carlo) is not available in this version"},
       {"ModeUnknown", with_sweep("mode = \"fast\""), 2, "\"fast\"", "sweep.mode",
-       "\"fast\": valid is \"exact\""},
+       "\"fast\": valid are \"exact\", \"mc\", \"both\""},
+      // --- Monte Carlo settings in [sweep] ---
+      {"McWithoutReplicas", with_sweep("mode = \"mc\""), 1, "", "sweep.replicas",
+       "missing: mode = \"mc\" needs the number of Monte Carlo replicas per point, in [2, "
+       "10000000]"},
+      {"ReplicasWithExactMode", with_sweep("replicas = 10"), 2, "10", "sweep.replicas",
+       "applies to Monte Carlo only: set mode = \"mc\" or \"both\""},
+      {"SeedWithoutMc", with_sweep("seed = 3"), 2, "3", "sweep.seed", "applies to Monte Carlo"},
+      {"SamplingWithoutMc", with_sweep("sampling = \"sequential\""), 2, "\"sequential\"",
+       "sweep.sampling", "applies to Monte Carlo"},
+      {"ReplicasOne", with_sweep("mode = \"both\"\nreplicas = 1"), 3, "1", "sweep.replicas",
+       "1 is out of range: must be an integer in [2, 10000000]"},
+      {"ReplicasNotInteger", with_sweep("mode = \"both\"\nreplicas = 10.5"), 3, "10.5",
+       "sweep.replicas", "10.5 is not an integer"},
+      {"ReplicasString", with_sweep("mode = \"mc\"\nreplicas = \"100\""), 3, "\"100\"",
+       "sweep.replicas", "integer"},
+      {"McSeedNegative", with_sweep("mode = \"mc\"\nreplicas = 4\nseed = -1"), 4, "-1",
+       "sweep.seed", "-1 is out of range"},
+      {"SamplingUnknown", with_sweep("mode = \"mc\"\nreplicas = 4\nsampling = \"shuffled\""), 4,
+       "\"shuffled\"", "sweep.sampling",
+       "\"shuffled\": valid are \"sequential\", \"with-replacement\""},
+      {"WithReplacementOverCapacity",
+       "[sweep]\nmode = \"mc\"\nreplicas = 4\nsampling = \"with-replacement\"\n[axes]\n"
+       "alpha = 2.0\nbeta = 1.0\ngamma = 1.0\nN = [10, 1e6]\nD = 1e8\ntau = 1e9\n",
+       4, "\"with-replacement\"", "sweep.sampling",
+       "needs M = floor(c_N N^gamma) <= 100000; this grid reaches M = "},
       {"DesignUnknown", with_sweep("design = \"random\""), 2, "\"random\"", "sweep.design",
        "\"random\": valid are \"factorial\", \"latin-hypercube\", \"sobol\""},
       {"DesignMisspelt", with_sweep("design = \"latin_hypercube\""), 2, "\"latin_hypercube\"",
@@ -403,13 +424,13 @@ const std::vector<BadSpec>& bad_specs() {
 
       // --- user text echoed in a message stays on one line ---
       {"ModeWithNewline", with_sweep("mode = \"ex\\nact\""), 2, "\"ex", "sweep.mode",
-       "valid is \"exact\""},
+       "valid are \"exact\", \"mc\", \"both\""},
       {"DesignNameWithNewline", with_sweep("design = \"sob\\nol\""), 2, "\"sob", "sweep.design",
        "valid are \"factorial\", \"latin-hypercube\", \"sobol\""},
       {"QuotedKeyWithNewline", factorial() + "\"del\\nta\" = 1.0\n", 10, "\"del", "axes.del\\nta",
        "unknown key; valid keys here: alpha"},
       {"ModeWithTab", with_sweep("mode = \"exact\\t\""), 2, "\"exact", "sweep.mode",
-       "\"exact\\t\": valid is \"exact\""},
+       "\"exact\\t\": valid are \"exact\", \"mc\", \"both\""},
       {"ScaleWithNewline", design("sobol", "N", "{range = [1e6, 1e12], scale = \"lo\\ng\"}"), 10,
        "\"lo", "axes.N.scale", "valid are \"linear\", \"log\""},
   };
@@ -810,6 +831,28 @@ TEST(ParseSpec, LargeIntegerSeedsExact) {
           .seed,
       parse_spec(with_design_body("count = 10\nseed = 9007199254740992\n"), kSource, kMaxPoints)
           .seed);
+}
+
+TEST(ParseSpec, MonteCarloSettings) {
+  const auto spec =
+      parse_spec(with_sweep("mode = \"both\"\nreplicas = 250\nseed = 9007199254740993\n"
+                            "sampling = \"sequential\""),
+                 kSource, kMaxPoints);
+  EXPECT_EQ(spec.mode, Mode::both);
+  EXPECT_EQ(spec.replicas, 250u);
+  EXPECT_EQ(spec.mc_seed, 9007199254740993u);  // beyond 2^53: kept exactly
+  EXPECT_EQ(spec.sampling, modesweep::spec::McSampling::sequential);
+  EXPECT_TRUE(modesweep::spec::has_exact(spec) && modesweep::spec::has_mc(spec));
+  const auto mc = parse_spec(with_sweep("mode = \"mc\"\nreplicas = 2"), kSource, kMaxPoints);
+  EXPECT_EQ(mc.mc_seed, 0u);
+  EXPECT_FALSE(modesweep::spec::has_exact(mc));
+  EXPECT_STREQ(modesweep::spec::mode_name(Mode::mc), "mc");
+  // with-replacement with tau = inf everywhere never samples observations: any M is fine.
+  EXPECT_EQ(parse_spec(with_sweep("mode = \"mc\"\nreplicas = 2\nsampling = \"with-replacement\""),
+                       kSource, kMaxPoints)
+                .sampling,
+            modesweep::spec::McSampling::with_replacement);
+  EXPECT_STREQ(modesweep::spec::mode_name(Mode::both), "both");
 }
 
 TEST(ParseSpec, ModeAndDesignNames) {

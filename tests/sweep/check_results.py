@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Checks a modesweep results file from outside: h5py reads it with named dimensions, and
-every stored value agrees with the single-point evaluator (`modesweep eval --points`).
+every stored value agrees with the single-point evaluator (`modesweep eval --points`). Monte
+Carlo files (mode mc|both): the mc_* datasets equal, bit for bit, `eval --points --mc` run on
+the same points (row i is keyed by index i, as grid point i is in the sweep), and with mode
+both the z-scores (mc_mean - dL) / mc_stderr are reported and must look like chance.
 
 usage: check_results.py MODESWEEP_BINARY RESULTS.h5 [--rtol 1e-12]
 Exit status 0 when every check passes; the first failure is printed.
@@ -17,6 +20,7 @@ import numpy as np
 
 FACTORIAL_DIMS = ["alpha", "beta", "D", "tau", "gamma", "N"]
 RESULTS = ["dL", "eps_N", "eps_D", "eps_tau"]
+MC_RESULTS = ["mc_mean", "mc_stderr", "mc_q05", "mc_q50", "mc_q95"]
 BOTTLENECK = {"capacity": 0, "data": 1, "time": 2, "none": 3}
 
 
@@ -27,8 +31,9 @@ def fail(message):
 
 def points_of(f):
     """The model points of the file in storage order, as a dict of 1-D arrays."""
+    first = "dL" if "dL" in f else "mc_mean"
     if f.attrs["design"] == "factorial":
-        dset = f["dL"]
+        dset = f[first]
         labels = [dim.label for dim in dset.dims]
         if labels != FACTORIAL_DIMS:
             fail(f"dimension labels {labels}, expected {FACTORIAL_DIMS}")
@@ -37,7 +42,7 @@ def points_of(f):
                 fail(f"dimension {i} has scales {[s.name for s in dim]}, expected /{FACTORIAL_DIMS[i]}")
         grids = np.meshgrid(*[f[name][()] for name in FACTORIAL_DIMS], indexing="ij")
         return {name: g.ravel() for name, g in zip(FACTORIAL_DIMS, grids)}
-    dset = f["dL"]
+    dset = f[first]
     if [dim.label for dim in dset.dims] != ["point"] or dset.dims[0][0].name != "/point":
         fail("design datasets must have the dimension scale /point")
     if not np.array_equal(f["point"][()], np.arange(dset.shape[0])):
@@ -58,8 +63,15 @@ def main():
         if not np.all(f["sweep_progress/chunk_done"][()] == 1):
             fail("not every chunk is marked done")
         pts = points_of(f)
-        stored = {name: f[name][()].ravel() for name in RESULTS + ["bottleneck"]}
+        mode = f.attrs["mode"]
+        exact = mode in ("exact", "both")
+        names = (RESULTS + ["bottleneck"] if exact else []) + (MC_RESULTS if mode != "exact" else [])
+        stored = {name: f[name][()].ravel() for name in names}
         constants = {k: float(f.attrs[k]) for k in ["learning_rate", "capacity_scale", "irreducible"]}
+        mc_args = []
+        if mode != "exact":
+            mc_args = ["--mc", str(int(f.attrs["mc_replicas"])), "--seed", str(int(f.attrs["mc_seed"])),
+                       "--sampling", f.attrs["mc_sampling"]]
 
     n = len(pts["alpha"])
     for name, values in stored.items():
@@ -75,7 +87,7 @@ def main():
     with tempfile.NamedTemporaryFile("w", suffix=".csv") as points_csv:
         points_csv.write(text.getvalue())
         points_csv.flush()
-        proc = subprocess.run([args.binary, "eval", "--points", points_csv.name],
+        proc = subprocess.run([args.binary, "eval", "--points", points_csv.name] + mc_args,
                               capture_output=True, text=True)
     if proc.returncode != 0:
         fail(f"modesweep eval failed: {proc.stderr.strip()}")
@@ -83,6 +95,20 @@ def main():
     if len(rows) != n:
         fail(f"eval returned {len(rows)} rows for {n} points")
     worst = 0.0
+    for name in MC_RESULTS if mc_args else []:
+        expect = np.array([float(r[name]) for r in rows])
+        differ = np.flatnonzero(expect.view(np.uint64) != stored[name].view(np.uint64))
+        if differ.size:
+            i = int(differ[0])
+            fail(f"{name} at point {i}: file {stored[name][i]!r}, eval --mc {expect[i]!r} "
+                 f"({differ.size} values differ)")
+    if mc_args:
+        print(f"check_results: {', '.join(MC_RESULTS)} equal eval --points {' '.join(mc_args)} bit for bit")
+    if not exact:
+        print(f"check_results: OK: {n} points (Monte Carlo only)")
+        return
+    if mc_args and mode == "both":
+        check_z_scores(stored, int(mc_args[1]))
     for name in RESULTS:
         expect = np.array([float(r[name]) for r in rows])
         got = stored[name]
@@ -101,9 +127,33 @@ def main():
     print(f"check_results: OK: {n} points, worst relative difference {worst:.3g}")
 
 
+def check_z_scores(stored, replicas):
+    """mc_mean against the exact dL: with R replicas, z = (mc_mean - dL) / mc_stderr is close
+    to a t variable with R - 1 degrees of freedom where the replicas spread (their 5-95% range
+    is more than rounding). Where they do not, dL is decided by outcomes too rare for R
+    replicas to show, and the exact value must be within 8/R of theirs (if other outcomes had
+    total chance 8/R, R equal replicas would have probability e^-8)."""
+    se, mean, dL = stored["mc_stderr"], stored["mc_mean"], stored["dL"]
+    spread = (stored["mc_q95"] - stored["mc_q05"]) > 1e-9 * np.abs(dL)
+    if np.any(np.abs(mean[~spread] - dL[~spread]) > 8.0 / replicas + 1e-12 * dL[~spread]):
+        i = int(np.flatnonzero(~spread & (np.abs(mean - dL) > 8.0 / replicas + 1e-12 * dL))[0])
+        fail(f"point {i}: replicas all {mean[i]!r} but dL {dL[i]!r}")
+    # Rounding in dL and in the replica sums (~1e-15 relative) is not a deviation.
+    z = (mean[spread] - dL[spread]) / np.sqrt(se[spread] ** 2 + (1e-12 * dL[spread]) ** 2)
+    beyond = int(np.sum(np.abs(z) > 4))
+    print(f"check_results: z = (mc_mean - dL) / mc_stderr over {z.size} points with spread: "
+          f"mean {z.mean():.3f}, sd {z.std():.3f}, |z| > 4: {beyond} ({np.sum(~spread)} without spread)")
+    # Heavy-tailed replica distributions (rare tokens deciding dL) inflate |z| a little with
+    # few replicas; 1% beyond 4 sigma or a mean beyond 5/sqrt(n) is not chance.
+    if z.size and (beyond > 0.01 * z.size + 2 or abs(z.mean()) > 5 / np.sqrt(z.size) + 0.05):
+        fail("Monte Carlo means disagree with the exact dL beyond chance")
+
+
 def check_xarray(path, stored):
     """xarray (h5netcdf engine) sees the named dimensions and the same values."""
     import xarray as xr
+    if "dL" not in stored:
+        return
     with xr.open_dataset(path, engine="h5netcdf", phony_dims="access") as ds:
         with h5py.File(path, "r") as f:
             design = f.attrs["design"]

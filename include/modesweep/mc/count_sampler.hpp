@@ -92,6 +92,10 @@ KOKKOS_INLINE_FUNCTION ReplicaPlan make_replica_plan(const model::ModelPoint& p,
   const bool D_inf = math::isinf(p.D), tau_inf = math::isinf(p.tau);
   if (plan.M < 1.0 || (D_inf && tau_inf) || math::isinf(plan.scale)) return plan;  // constant
   const bool replacement = sampling == Sampling::with_replacement && !D_inf && !tau_inf;
+  if (replacement && plan.M > with_replacement_max_modes) {
+    plan.scale = math::quiet_nan();  // outside the sampler's domain (mc_domain_problem): NaN
+    return plan;
+  }
   plan.H = replacement ? plan.M : math::fmin(plan.M, head);
   plan.random_tail = plan.M > plan.H;
   plan.log_beyond = model::log_hurwitz_zeta(p.alpha, plan.H + 1.0) - plan.log_zeta;
@@ -239,7 +243,10 @@ KOKKOS_INLINE_FUNCTION double tail_variance(const ReplicaPlan& plan, const doubl
 // One replica of dL (MODEL.md 4) in units of exp(plan.scale), from the stream g.
 KOKKOS_INLINE_FUNCTION double sample_replica(const ReplicaPlan& plan, PhiloxStream& g) {
   using detail::Kind;
-  if (plan.kind == Kind::constant) return math::isinf(plan.scale) ? 0.0 : 1.0;
+  if (plan.kind == Kind::constant) {
+    if (math::isnan(plan.scale)) return plan.scale;  // outside the domain: NaN, never a number
+    return math::isinf(plan.scale) ? 0.0 : 1.0;
+  }
   const double S = plan.scale;
   const double P_beyond = math::exp(plan.log_beyond);
   double P_upto = -math::expm1(plan.log_beyond);  // P(k <= current k), updated going down

@@ -34,6 +34,7 @@ KOKKOS_INLINE_FUNCTION double fmin(double a, double b) { return a < b ? a : b; }
 #undef MODESWEEP_KOKKOS_MATH
 
 inline constexpr double infinity = HUGE_VAL;
+KOKKOS_INLINE_FUNCTION double quiet_nan() { return infinity - infinity; }
 inline constexpr double ln2 = 0.69314718055994530942;
 
 }  // namespace modesweep::math

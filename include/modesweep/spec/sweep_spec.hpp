@@ -19,7 +19,10 @@ class SpecError : public std::runtime_error {
 };
 
 enum class Design { factorial, latin_hypercube, sobol };
-enum class Mode { exact };  // "mc" and "both" arrive with the Monte Carlo issue
+// What a sweep computes: the exact loss (MODEL.md 3), Monte Carlo replicas (MODEL.md 4), or both.
+enum class Mode { exact, mc, both };
+// How Monte Carlo training goes through the training set (mc::Sampling).
+enum class McSampling { sequential, with_replacement };
 
 // The six sweep axes in MODEL.md order.
 enum Axis : int { alpha = 0, beta = 1, gamma = 2, N = 3, D = 4, tau = 5 };
@@ -49,12 +52,20 @@ struct SweepSpec {
   double capacity_scale = 1.0;
   double irreducible = 0.0;
   double flops_per_param_token = 6.0;
-  std::uint64_t count = 0;  // designs: number of points
-  std::uint64_t seed = 0;   // designs: randomisation seed
+  std::uint64_t count = 0;     // designs: number of points
+  std::uint64_t seed = 0;      // designs: randomisation seed
+  std::uint64_t replicas = 0;  // mode mc|both: Monte Carlo replicas per point
+  std::uint64_t mc_seed = 0;   // mode mc|both: [sweep] seed of the Philox streams
+  McSampling sampling = McSampling::sequential;
   std::array<AxisSpec, axis_count> axes;
 };
 
 inline constexpr std::uint64_t max_chunk_points = std::uint64_t{1} << 24;
+// Monte Carlo replicas per point (mc/batch.hpp) and with-replacement's mode limit
+// (mc/count_sampler.hpp), repeated here so that specs need no Kokkos headers.
+inline constexpr std::uint64_t min_replicas = 2;
+inline constexpr std::uint64_t max_replicas = 10000000;
+inline constexpr double with_replacement_max_modes = 100000.0;
 inline constexpr std::uint64_t max_chunks = std::uint64_t{1} << 24;
 // Largest number of values one axis may expand to (memory: the axes are held in full).
 inline constexpr std::uint64_t max_axis_values = 1000000;
@@ -75,5 +86,10 @@ std::uint64_t point_count(const SweepSpec& spec);
 
 const char* design_name(Design design);
 const char* mode_name(Mode mode);
+const char* sampling_name(McSampling sampling);
+inline bool has_exact_mode(Mode mode) { return mode != Mode::mc; }
+inline bool has_mc_mode(Mode mode) { return mode != Mode::exact; }
+inline bool has_exact(const SweepSpec& spec) { return has_exact_mode(spec.mode); }
+inline bool has_mc(const SweepSpec& spec) { return has_mc_mode(spec.mode); }
 
 }  // namespace modesweep::spec
