@@ -20,6 +20,10 @@ echo "== modesweep frontier: the exact converged frontier at alpha 1.5, beta 1, 
 build/release/src/modesweep frontier --alpha 1.5 --beta 1 --gamma 1 --budget converged \
   --C-min 1e8 --C-max 1e16 --points 5
 echo
+echo "== modesweep eval --mc 2000: the model as a random experiment beside its exact loss"
+build/release/src/modesweep eval --alpha 1.5 --beta 1 --gamma 1 --N 1e9 --D 1e11 --tau 3e11 \
+  --mc 2000 --seed 1
+echo
 echo "== modesweep table jobs/demo-table.toml (the full one: docs/reference-tables.md)"
 build/release/src/modesweep table jobs/demo-table.toml --format md
 echo

@@ -305,13 +305,14 @@ int EvalCommand::run_single(std::ostream& out) const {
          "predicted as the largest eps_X, within a factor 1 to 3 in the scaling regime "
          "(MODEL.md 5)\n";
   if (with_mc) {
-    const auto number = [](double v) { return fmt::format("{:.6g}", v); };
+    // Enough digits to see the replicas' spread, which can be 1e-7 of dL and less.
+    const auto number = [](double v) { return fmt::format("{:.10g}", v); };
     out << fmt::format("\nMonte Carlo: {} replicas, seed {}, {} sampling (MODEL.md 4)\n",
                        settings.replicas, settings.seed, mc::sampling_name(settings.sampling));
     std::string z = "-";
     if (m.standard_error > 0.0) z = fmt::format("{:.3g}", (m.mean - r.dL) / m.standard_error);
     row("mc_mean", number(m.mean), "", "");
-    row("mc_stderr", number(m.standard_error), "", "");
+    row("mc_stderr", fmt::format("{:.4g}", m.standard_error), "", "");
     row("mc_q05", number(m.q05), "", "");
     row("mc_q50", number(m.q50), "", "");
     row("mc_q95", number(m.q95), "", "");
