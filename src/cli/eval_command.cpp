@@ -136,8 +136,9 @@ EvalCommand::EvalCommand(CLI::App& parent)
           ->type_name("R")
           ->check(CLI::Range(mc::min_replicas, mc::max_replicas));
   seed_option_ = app_->add_option("--seed", seed_,
-                                  "Monte Carlo seed (any 64-bit integer); replica j of point i "
-                                  "uses the Philox stream keyed (seed, i, j)")
+                                  "Monte Carlo seed, in [0, 2^63-1] as in sweep specs; replica j "
+                                  "of point i uses the Philox stream keyed (seed, i, j)")
+                     ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{9223372036854775807}))
                      ->capture_default_str();
   sampling_option_ =
       app_->add_option("--sampling", sampling_,
@@ -148,6 +149,21 @@ EvalCommand::EvalCommand(CLI::App& parent)
           ->check(CLI::IsMember({"sequential", "with-replacement"}))
           ->capture_default_str();
 }
+
+namespace {
+// Monte Carlo draws whole tokens: why this point's D or tau cannot be sampled, or "".
+std::string whole_tokens_problem(const ModelPoint& p) {
+  for (const auto& [name, value] : {std::pair{"D", p.D}, std::pair{"tau", p.tau}}) {
+    if (std::isfinite(value) && value != std::floor(value)) {
+      return fmt::format(
+          "{} = {:.17g} is not a whole number of tokens: Monte Carlo draws whole "
+          "tokens",
+          name, value);
+    }
+  }
+  return "";
+}
+}  // namespace
 
 mc::McSettings EvalCommand::mc_settings() const {
   mc::McSettings settings;
@@ -206,6 +222,9 @@ int EvalCommand::run_points(std::ostream& out) const {
       if (const char* problem = mc::mc_domain_problem(points[i], settings.sampling)) {
         throw UsageError(fmt::format("{}: row {}: {}", points_path_, i + 1, problem));
       }
+      if (const std::string problem = whole_tokens_problem(points[i]); !problem.empty()) {
+        throw UsageError(fmt::format("{}: row {}: {} (--mc)", points_path_, i + 1, problem));
+      }
     }
   }
   const std::vector<model::LossResult> results = evaluate_points(points);
@@ -224,6 +243,9 @@ int EvalCommand::run_single(std::ostream& out) const {
   if (settings.replicas > 0) {
     if (const char* problem = mc::mc_domain_problem(point, settings.sampling)) {
       throw UsageError(std::string("--sampling: ") + problem);
+    }
+    if (const std::string problem = whole_tokens_problem(point); !problem.empty()) {
+      throw UsageError("--" + problem + " (--mc)");
     }
   }
   const model::LossResult r = evaluate_points({point}).front();

@@ -74,6 +74,15 @@ double uniform01(std::uint64_t seed, std::uint64_t index, std::uint32_t stream) 
   return static_cast<double>(bits64(philox(seed, index, stream, 0)) >> 11) * 0x1.0p-53;
 }
 
+namespace {
+// Monte Carlo draws whole tokens: a sampled design's D and tau are rounded for it (README,
+// "Monte Carlo"); exact and Monte Carlo columns then describe the same point.
+void round_to_whole_tokens(model::ModelPoint& p) {
+  if (std::isfinite(p.D)) p.D = std::max(1.0, std::nearbyint(p.D));
+  if (std::isfinite(p.tau)) p.tau = std::max(1.0, std::nearbyint(p.tau));
+}
+}  // namespace
+
 Grid::Grid(const spec::SweepSpec& spec) : spec_(spec), size_(spec::point_count(spec)) {}
 
 std::vector<std::uint64_t> Grid::shape() const {
@@ -132,6 +141,14 @@ void Grid::fill_points(std::uint64_t begin, std::uint64_t count, model::ModelPoi
     }
   }
   if (ranged.empty()) return;
+  fill_design_points(begin, count, out, ranged);
+  if (spec::has_mc(spec_)) {
+    for (std::uint64_t k = 0; k < count; ++k) round_to_whole_tokens(out[k]);
+  }
+}
+
+void Grid::fill_design_points(std::uint64_t begin, std::uint64_t count, model::ModelPoint* out,
+                              const std::vector<int>& ranged) const {
   if (spec_.design == spec::Design::latin_hypercube) {
     for (std::uint64_t k = 0; k < count; ++k) {
       const std::uint64_t i = begin + k;

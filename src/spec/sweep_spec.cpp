@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "modesweep/model/exact_loss.hpp"
 #include "modesweep/model/validate.hpp"
 #include "modesweep/spec/toml_reader.hpp"
 
@@ -198,7 +199,7 @@ void check_with_replacement_capacity(const Reader& r, const SweepSpec& spec,
   };
   if (!has_finite(Axis::D) || !has_finite(Axis::tau)) return;
   const double N = largest(Axis::N), gamma = largest(Axis::gamma);
-  const double M = std::floor(spec.capacity_scale * std::pow(N, gamma));
+  const double M = model::detail::capacity_cutoff(N, gamma, spec.capacity_scale);  // as the kernel
   if (M > with_replacement_max_modes) {
     r.fail(sampling.source(), "sweep.sampling",
            fmt::format("\"with-replacement\" samples every mode where D and tau are finite, so it "
@@ -374,6 +375,22 @@ SweepSpec parse_spec(std::string_view text, const std::string& source_name,
     r.fail(design->get("count")->source(), "design.count",
            fmt::format("{} points is over --max-points = {}: lower count or raise --max-points",
                        spec.count, max_points));
+  }
+  // Monte Carlo draws whole tokens: a factorial grid must list them (designs are rounded,
+  // grid.hpp), so that the exact and Monte Carlo columns describe the same point.
+  if (spec.mode != Mode::exact && spec.design == Design::factorial) {
+    for (int axis : {Axis::D, Axis::tau}) {
+      for (double v : spec.axes[axis].values) {
+        if (std::isfinite(v) && v != std::floor(v)) {
+          const std::string key = std::string("axes.") + axis_names[axis];
+          r.fail(axes->get(axis_names[axis])->source(), key,
+                 fmt::format("{} = {:.17g} is not a whole number of tokens; Monte Carlo (mode = "
+                             "\"{}\") draws whole tokens: list integers, or use logspace with "
+                             "whole decades",
+                             axis_names[axis], v, mode_name(spec.mode)));
+        }
+      }
+    }
   }
   if (spec.mode != Mode::exact && spec.sampling == McSampling::with_replacement) {
     check_with_replacement_capacity(r, spec, *sweep->get("sampling"));

@@ -328,6 +328,11 @@ TEST(CliBadInput, MonteCarloOptions) {
   expect_bad_input(modesweep("eval " + point_args + " --seed 4"), {"--seed", "--mc"});
   expect_bad_input(modesweep("eval " + point_args + " --sampling with-replacement"),
                    {"--sampling", "--mc"});
+  expect_bad_input(modesweep("eval --alpha 2 --beta 1 --gamma 1 --N 1e6 --D 1000.5 --tau 1e4 "
+                             "--mc 5"),
+                   {"--D", "1000.5", "whole number of tokens"});
+  expect_bad_input(modesweep("eval " + point_args + " --mc 5 --seed 9223372036854775808"),
+                   {"--seed"});
   expect_bad_input(modesweep("eval " + point_args + " --mc 5 --sampling shuffled"),
                    {"--sampling", "with-replacement"});
   expect_bad_input(modesweep("eval --alpha 2 --beta 1 --gamma 1 --N 1e7 --D 1e3 --tau 1e4 --mc 5 "

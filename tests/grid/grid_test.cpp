@@ -509,3 +509,26 @@ TEST(Design, OnlyFixedAxes) {
 }
 
 }  // namespace
+
+// Monte Carlo draws whole tokens: in mode mc|both a sampled design's D (and tau) are rounded
+// to the nearest integer; every other coordinate is the exact-mode design's.
+TEST(DesignGrid, MonteCarloModesRoundTokensToWholeNumbers) {
+  for (const char* design : {"latin-hypercube", "sobol"}) {
+    std::string text = design_text(design, 200, 7);
+    const Grid exact(spec_of(text));
+    text.replace(text.find("[sweep]\n"), 8, "[sweep]\nmode = \"both\"\nreplicas = 4\n");
+    const Grid mc(spec_of(text));
+    std::vector<ModelPoint> a(200), b(200);
+    exact.fill_points(0, 200, a.data());
+    mc.fill_points(0, 200, b.data());
+    int fractional = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (a[i].D != std::floor(a[i].D)) ++fractional;
+      EXPECT_EQ(b[i].D, std::max(1.0, std::nearbyint(a[i].D))) << design << " " << i;
+      EXPECT_EQ(b[i].alpha, a[i].alpha);
+      EXPECT_EQ(b[i].N, a[i].N);
+      EXPECT_EQ(b[i].tau, a[i].tau);
+    }
+    EXPECT_GT(fractional, 100) << design;  // the exact-mode design is not integral by itself
+  }
+}

@@ -50,7 +50,7 @@ std::pair<double, int> chi_square(const std::vector<double>& draws,
     observed[i] += 1.0;
   }
   const double n = draws.size();
-  double statistic = 0.0, cell_obs = 0.0, cell_exp = 0.0;
+  double statistic = 0.0, cell_obs = 0.0, cell_exp = 0.0, last_obs = 0.0, last_exp = 0.0;
   int cells = 0;
   for (std::size_t i = 0; i < pmf.size(); ++i) {
     cell_obs += observed[i];
@@ -58,13 +58,17 @@ std::pair<double, int> chi_square(const std::vector<double>& draws,
     if (cell_exp >= 5.0) {
       statistic += (cell_obs - cell_exp) * (cell_obs - cell_exp) / cell_exp;
       ++cells;
+      last_obs = cell_obs;
+      last_exp = cell_exp;
       cell_obs = cell_exp = 0.0;
     }
   }
-  if (cell_exp > 0.0 || cell_obs > 0.0) {
-    const double e = std::max(cell_exp, 1e-300);
-    statistic += (cell_obs - e) * (cell_obs - e) / e;
-    ++cells;
+  if ((cell_exp > 0.0 || cell_obs > 0.0) && cells > 0) {
+    // A trailing cell with expected < 5 joins the last full cell: undo that cell, add both.
+    statistic -= (last_obs - last_exp) * (last_obs - last_exp) / last_exp;
+    cell_obs += last_obs;
+    cell_exp += last_exp;
+    statistic += (cell_obs - cell_exp) * (cell_obs - cell_exp) / cell_exp;
   }
   return {statistic, cells - 1};
 }
@@ -173,9 +177,14 @@ TEST(TailMean, ConditionalSumMatchesDirectSum) {
     const double M = first + std::floor(std::pow(10.0, 2.0 + 3.0 * U(rng)));
     const double R_s = std::floor(std::pow(10.0, 5.0 * U(rng)));
     const double R_z = std::floor(std::pow(10.0, 5.0 * U(rng)));
-    const double e = std::floor(4.0 * U(rng));
+    double e = std::floor(4.0 * U(rng));
+    // regimes: 0 epochs (general), 1 converged (each token seen until learned: r^inf = 0),
+    // 2 fresh data (one pass, one chain)
+    const int regime = i % 3;
     modesweep::mc::ReplicaPlan plan;
-    plan.kind = modesweep::mc::detail::Kind::epochs;
+    plan.kind = regime == 0   ? modesweep::mc::detail::Kind::epochs
+                : regime == 1 ? modesweep::mc::detail::Kind::converged
+                              : modesweep::mc::detail::Kind::fresh_data;
     plan.alpha = alpha;
     plan.log_zeta = modesweep::model::log_zeta(alpha);
     plan.log_c = std::log(c);
@@ -184,10 +193,15 @@ TEST(TailMean, ConditionalSumMatchesDirectSum) {
     plan.H = first - 1.0;
     plan.log_beyond = modesweep::model::log_hurwitz_zeta(alpha, first) - plan.log_zeta;
     plan.epochs = e;
-    plan.chains = e > 0 ? 2 : 1;
+    plan.chains = regime == 0 && e > 0 ? 2 : 1;
     const double tokens[2] = {R_s, R_z};
     const double got = std::exp(modesweep::mc::detail::log_tail_mean(plan, tokens));
-    const long double want = direct_tail(alpha, beta, c, M, first, R_s, e > 0 ? R_z : 0, e);
+    // converged: E[q] = (1 - pi)^R: every seen mode is learned (c = inf makes a = 1 there);
+    // fresh data: (1 - pi a)^R, one chain with e = 0.
+    const long double want = regime == 0
+                                 ? direct_tail(alpha, beta, c, M, first, R_s, e > 0 ? R_z : 0, e)
+                             : regime == 1 ? direct_tail(alpha, beta, inf, M, first, R_s, 0, 0)
+                                           : direct_tail(alpha, beta, c, M, first, R_s, 0, 0);
     EXPECT_NEAR(got / static_cast<double>(want), 1.0, 1e-10)  // the exact evaluator's bound
         << "alpha " << alpha << " beta " << beta << " c " << c << " first " << first << " M " << M
         << " R " << R_s << "," << R_z << " e " << e;
@@ -245,13 +259,12 @@ ModelPoint random_point(std::mt19937_64& rng, double min_tokens = 1.0) {
   return p;
 }
 
-// z = (mean - exact) / stderr over 500 random points of the whole domain. Every 5th point
-// uses with-replacement sampling with D or tau = inf, where it must equal the model.
-// Points whose replicas all agree carry no standard error: there the exact value must be
-// within 8/R of the common value (if other outcomes had total chance 8/R, R equal replicas
-// would have probability e^-8). D and tau finite start at 16 tokens here: below, one token
-// decides dL, and outcomes of chance < 1/R that R replicas do not resolve make the z-score
-// meaningless; TinyTrainingSets covers them with many more replicas.
+// z = (mean - exact) / stderr over 500 random points of the whole domain. Points whose replicas all
+// agree carry no standard error: there the exact value must be within 8/R of the common value (if
+// other outcomes had total chance 8/R, R equal replicas would have probability e^-8). D and tau
+// finite start at 16 tokens here: below, one token decides dL, and outcomes of chance < 1/R that R
+// replicas do not resolve make the z-score meaningless; TinyTrainingSets covers them with many more
+// replicas.
 TEST(CountSampler, ReplicaMeansAgreeWithExactLossAcrossTheDomain) {
   std::mt19937_64 rng(20261123);
   const int R = 400;
@@ -259,9 +272,8 @@ TEST(CountSampler, ReplicaMeansAgreeWithExactLossAcrossTheDomain) {
   double z_sum = 0.0;
   std::vector<double> zs;
   while (points < 500) {
-    ModelPoint p = random_point(rng, 16.0);
-    const Sampling sampling = points % 5 == 4 ? Sampling::with_replacement : Sampling::sequential;
-    if (sampling == Sampling::with_replacement) (points % 2 ? p.D : p.tau) = inf;
+    const ModelPoint p = random_point(rng, 16.0);
+    const Sampling sampling = Sampling::sequential;
     const auto v = scaled_replicas(p, sampling, 99, points, R);
     ++points;
     const double mean = std::accumulate(v.begin(), v.end(), 0.0) / R;
@@ -379,6 +391,44 @@ TEST(CountSampler, MatchesTokenLevelSimulation) {
   }
 }
 
+// Tail modes drawn one by one (few tail tokens) follow p_k / P(k > H) exactly.
+TEST(CountSampler, ZipfTailModesFollowTheirWeights) {
+  for (double alpha : {1.05, 2.0, 6.0}) {
+    for (double H : {3.0, 1024.0}) {
+      PhiloxStream g(4, static_cast<std::uint64_t>(alpha * 100 + H), 0);
+      const int cells = 60, draws = 200000;
+      std::vector<double> drawn(draws);
+      for (double& k : drawn) k = modesweep::mc::detail::zipf_tail_mode(g, alpha, H);
+      // cells H+1 .. H+cells, then everything beyond, against exact long-double weights
+      const long double tail = power_tail(alpha, H + 1);
+      std::vector<long double> pmf;
+      long double inside = 0;
+      for (int i = 1; i <= cells; ++i) {
+        pmf.push_back(std::pow((long double)(H + i), -(long double)alpha) / tail);
+        inside += pmf.back();
+      }
+      pmf.push_back(1 - inside);
+      for (double& k : drawn) k = std::min(k - H - 1, static_cast<double>(cells));
+      const auto [statistic, dof] = chi_square(drawn, pmf, 0);
+      EXPECT_LT(statistic, chi_square_critical(dof)) << "alpha " << alpha << " H " << H;
+    }
+  }
+}
+
+// A tail with a handful of tokens is placed token by token: against the token-level simulator.
+TEST(CountSampler, FewTailTokensMatchTokenLevelSimulation) {
+  const ModelPoint p = small_point(1.2, 1.0, 1e5, 60, 150, 0.5);  // ~13 tokens beyond mode 1024
+  const int R = 1500;
+  std::vector<double> token(R), count(R);
+  modesweep::mc::sample_replicas(p, 3, {static_cast<std::uint64_t>(R), 5, Sampling::sequential},
+                                 count.data());
+  for (int r = 0; r < R; ++r)
+    token[r] = modesweep::mc::simulate_tokens(p, Sampling::sequential, 6, 3, r);
+  const double p_value = ks_p_value(token, count);
+  std::printf("few tail tokens: KS p %.3g\n", p_value);
+  EXPECT_GT(p_value, 1e-4);
+}
+
 // The normal tail (modes beyond the head) against sampling every mode one by one.
 TEST(CountSampler, NormalTailMatchesExhaustiveSampling) {
   const ModelPoint cases[] = {
@@ -403,6 +453,100 @@ TEST(CountSampler, NormalTailMatchesExhaustiveSampling) {
     // sd of the ratio of two sample sds from 4000 and 1500 replicas: ~2.1%
     EXPECT_NEAR(ratio, 1.0, 0.085) << "case " << index;
     ++index;
+  }
+}
+
+// The exact variance of dL over training sets, sum_j sum_k p_j p_k Cov(q_j, q_k), in long
+// double by brute force over all pairs of modes (M small). Each chain c holds count_c tokens
+// seen passes_c times: E[q_j q_k] = prod_c (1 - x_cj - x_ck)^count_c with x = p (1 - r^passes),
+// so Cov = E_j E_k expm1(sum_c count_c log1p(-x_cj x_ck / ((1 - x_cj)(1 - x_ck)))), written so
+// that no two nearly equal numbers are subtracted.
+long double exact_variance(const ModelPoint& p) {
+  const auto plan = modesweep::mc::make_replica_plan(p, Sampling::sequential);
+  const int M = static_cast<int>(plan.M);
+  const long double zeta = power_tail(p.alpha, 1.0L);
+  std::vector<long double> pk(M), l1(M), x[2];
+  for (int c = 0; c < plan.chains; ++c) x[c].resize(M);
+  long double variance = 0;
+  for (int k = 0; k < M; ++k) {
+    pk[k] = std::pow((long double)(k + 1), -(long double)p.alpha) / zeta;
+    const long double a =
+        std::min(1.0L, p.learning_rate * std::pow(pk[k], (long double)p.beta - 1));
+    long double l2 = 0;
+    l1[k] = 0;
+    for (int c = 0; c < plan.chains; ++c) {
+      const long double passes = plan.passes[c];
+      const long double keep = a >= 1 || std::isinf(passes) ? 0.0L : std::pow(1.0L - a, passes);
+      const long double keep2 = keep * keep;
+      x[c][k] = pk[k] * (1 - keep);
+      l1[k] += plan.count[c] * std::log1p(-x[c][k]);
+      l2 += plan.count[c] * std::log1p(-pk[k] * (1 - keep2));
+    }
+    const long double excess = l2 - 2 * l1[k];  // log(E[q^2] / E[q]^2) >= 0
+    if (excess > 0) {
+      const long double log_expm1 =
+          excess > 30 ? excess + std::log1p(-std::exp(-excess)) : std::log(std::expm1(excess));
+      variance += pk[k] * pk[k] * std::exp(2 * l1[k] + log_expm1);
+    }
+  }
+  for (int j = 0; j < M; ++j) {
+    for (int k = j + 1; k < M; ++k) {
+      long double exponent = 0;
+      for (int c = 0; c < plan.chains; ++c) {
+        const long double xj = x[c][j], xk = x[c][k];
+        exponent += plan.count[c] * std::log1p(-xj * xk / ((1 - xj) * (1 - xk)));
+      }
+      variance += 2 * pk[j] * pk[k] * std::exp(l1[j] + l1[k]) * std::expm1(exponent);
+    }
+  }
+  return variance;
+}
+
+// The spread of the replicas against the exact variance: with a normal tail (head 1024) and
+// with every mode sampled. Cases have M of a few thousand, so that the tail carries most of
+// the variance, and the first one lambda_(H+1) = D p_1025 ~ 3e3 (the log(expm1) overflow that
+// once dropped the tail's variance).
+TEST(CountSampler, ReplicaSpreadMatchesExactVariance) {
+  const ModelPoint cases[] = {
+      small_point(6.0, 1.0, 4000, 4e21, inf, 0.1),   // converged, huge counts in the head
+      small_point(1.5, 1.0, 4000, 7e5, inf, 0.1),    // converged, flat Zipf
+      small_point(3.0, 0.8, 3000, 2e10, 5e10, 0.2),  // 2 epochs + s, clamped rare modes
+      small_point(2.5, 1.5, 3000, inf, 1e14, 0.5),   // fresh data
+  };
+  int index = 0;
+  for (const ModelPoint& p : cases) {
+    const double want = std::sqrt(static_cast<double>(exact_variance(p)));
+    const int R = 3000;
+    for (double head : {modesweep::mc::head_modes, inf}) {
+      const auto v =
+          scaled_replicas(p, Sampling::sequential, 21, index, head == inf ? 800 : R, head);
+      const double n = v.size();
+      const double mean = std::accumulate(v.begin(), v.end(), 0.0) / n;
+      double squares = 0;
+      for (double y : v) squares += (y - mean) * (y - mean);
+      const auto plan = modesweep::mc::make_replica_plan(p, Sampling::sequential);
+      const double sd = std::sqrt(squares / (n - 1)) * std::exp(plan.scale);
+      std::printf("spread case %d head %g: sd %.6g exact %.6g ratio %.4f\n", index, head, sd, want,
+                  sd / want);
+      // sd of a sample sd from n near-normal values: 1/sqrt(2(n-1)); 5 of them
+      EXPECT_NEAR(sd / want, 1.0, 5.0 / std::sqrt(2.0 * (n - 1)))
+          << "case " << index << " head " << head;
+    }
+    ++index;
+  }
+}
+
+// With D = inf every step is a fresh token, with tau = inf every training token is seen until
+// learned: with-replacement is then the model itself, and the sampler takes the same path
+// (same replicas, bit for bit); with both finite it differs.
+TEST(CountSampler, WithReplacementIsTheModelWhenDOrTauIsInfinite) {
+  const ModelPoint cases[] = {small_point(1.7, 0.9, 1e9, inf, 1e8, 0.2),
+                              small_point(1.7, 0.9, 1e9, 1e8, inf, 0.2),
+                              small_point(1.7, 0.9, 3e4, 1e5, 3e5, 0.2)};
+  for (int i = 0; i < 3; ++i) {
+    const auto seq = scaled_replicas(cases[i], Sampling::sequential, 2, i, 50);
+    const auto rep = scaled_replicas(cases[i], Sampling::with_replacement, 2, i, 50);
+    EXPECT_EQ(seq == rep, i < 2) << "case " << i;
   }
 }
 

@@ -392,6 +392,10 @@ const std::vector<BadSpec>& bad_specs() {
       {"SamplingUnknown", with_sweep("mode = \"mc\"\nreplicas = 4\nsampling = \"shuffled\""), 4,
        "\"shuffled\"", "sweep.sampling",
        "\"shuffled\": valid are \"sequential\", \"with-replacement\""},
+      {"McFractionalTokens",
+       "[sweep]\nmode = \"both\"\nreplicas = 4\n[axes]\nalpha = 2.0\nbeta = 1.0\ngamma = 1.0\n"
+       "N = 1e6\nD = {logspace = [1e3, 1e6, 7]}\ntau = inf\n",
+       9, "{", "axes.D", "D = 3162.2776601683795 is not a whole number of tokens; Monte Carlo"},
       {"WithReplacementOverCapacity",
        "[sweep]\nmode = \"mc\"\nreplicas = 4\nsampling = \"with-replacement\"\n[axes]\n"
        "alpha = 2.0\nbeta = 1.0\ngamma = 1.0\nN = [10, 1e6]\nD = 1e8\ntau = 1e9\n",

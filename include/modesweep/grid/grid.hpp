@@ -39,7 +39,8 @@ class Grid {
   // The values of one axis (MODEL.md order, spec::Axis); factorial only.
   const std::vector<double>& axis_values(int axis) const { return spec_.axes[axis].values; }
 
-  // Points [begin, begin + count) into out[0 .. count).
+  // Points [begin, begin + count) into out[0 .. count). A sampled design's finite D and tau
+  // are rounded to whole tokens when the spec runs Monte Carlo (mode mc|both).
   void fill_points(std::uint64_t begin, std::uint64_t count, model::ModelPoint* out) const;
   model::ModelPoint point(std::uint64_t index) const;
 
@@ -49,6 +50,9 @@ class Grid {
   const spec::SweepSpec& spec() const { return spec_; }
 
  private:
+  // The range axes of a sampled design (latin hypercube, Sobol) for points [begin, begin+count).
+  void fill_design_points(std::uint64_t begin, std::uint64_t count, model::ModelPoint* out,
+                          const std::vector<int>& ranged) const;
   model::ModelPoint constants() const;
   spec::SweepSpec spec_;
   std::uint64_t size_;

@@ -26,16 +26,17 @@ class PhiloxStream {
     counter_.v[3] = 0;
   }
 
-  // Uniform on the open interval (0, 1): 53 random bits, centred in their cell, so neither 0
-  // nor 1 occurs (log(u) and log(1 - u) stay finite).
+  // Uniform on the open interval (0, 1): 52 random bits, centred in their cell (exact in a
+  // double: (2^52 - 1/2) 2^-52 = 1 - 2^-53 < 1), so neither 0 nor 1 occurs and log(u),
+  // log(1 - u) stay finite.
   KOKKOS_INLINE_FUNCTION double uniform() {
     if (used_ == 4) {
       block_ = r123::Philox4x64()(counter_, key_);
       ++counter_.v[1];
       used_ = 0;
     }
-    const std::uint64_t bits = block_.v[used_++] >> 11;
-    return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
+    const std::uint64_t bits = block_.v[used_++] >> 12;
+    return (static_cast<double>(bits) + 0.5) * 0x1.0p-52;
   }
 
   // Standard normal by Box-Muller (one of the pair is used: simpler, and the stream is cheap).
