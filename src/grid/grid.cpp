@@ -140,8 +140,7 @@ void Grid::fill_points(std::uint64_t begin, std::uint64_t count, model::ModelPoi
       if (!spec_.axes[a].is_range) set_axis(out[k], a, spec_.axes[a].values.front());
     }
   }
-  if (ranged.empty()) return;
-  fill_design_points(begin, count, out, ranged);
+  if (!ranged.empty()) fill_design_points(begin, count, out, ranged);
   if (spec::has_mc(spec_)) {
     for (std::uint64_t k = 0; k < count; ++k) round_to_whole_tokens(out[k]);
   }

@@ -532,3 +532,19 @@ TEST(DesignGrid, MonteCarloModesRoundTokensToWholeNumbers) {
     EXPECT_GT(fractional, 100) << design;  // the exact-mode design is not integral by itself
   }
 }
+
+// The same holds when every axis of a design is fixed: a fractional D is still rounded.
+TEST(DesignGrid, MonteCarloRoundsTokensOfAnAllFixedDesign) {
+  const std::string text =
+      "[sweep]\ndesign = \"latin-hypercube\"\nmode = \"mc\"\nreplicas = 4\n[design]\n"
+      "count = 3\nseed = 1\n[axes]\nalpha = 2.0\nbeta = 1.0\ngamma = 1.0\nN = 1e6\n"
+      "D = 12.4\ntau = 30.6\n";
+  const Grid grid(spec_of(text));
+  std::vector<ModelPoint> points(3);
+  grid.fill_points(0, 3, points.data());
+  for (const ModelPoint& p : points) {
+    EXPECT_EQ(p.D, 12.0);
+    EXPECT_EQ(p.tau, 31.0);
+    EXPECT_EQ(p.alpha, 2.0);
+  }
+}

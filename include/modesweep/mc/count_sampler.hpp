@@ -24,8 +24,9 @@
 //    shapes the spread). The tail then holds more than 64 tokens spread over modes of which
 //    none carries more than about (3 alpha - 1)/H of V, so it is close to normal. Tests
 //    compare the replicas' standard deviation with the exact variance (a brute-force
-//    long-double sum over all pairs of modes; within 1.5% at 3000 replicas) and the whole
-//    distribution with exhaustive sampling (H = M) by a two-sample KS test.
+//    long-double sum over all pairs of modes; 1.5% apart in one run of 3000 replicas, the
+//    test allows 5 sigma = 6.5%) and the whole distribution with exhaustive sampling (H = M)
+//    by a two-sample KS test.
 //  - Modes beyond M are never learned: their mass P(k > M) is exact and constant.
 // Replicas are returned in units of exp(scale), scale ~ log dL, because dL can be far below
 // the smallest double (MODEL.md 3).
@@ -161,8 +162,10 @@ KOKKOS_INLINE_FUNCTION double learned_per_token(double log_r, double passes) {
 // A mode k > H drawn with chance p_k / P(k > H), exactly: x with density ~ x^-alpha on
 // [H + 1/2, inf) by inversion, k = the integer nearest x, accepted with chance
 // k^-alpha / int_{k-1/2}^{k+1/2} x^-alpha dx, which is <= 1 because x^-alpha is convex. For
-// k >= 2^26 that chance is 1 - alpha (alpha + 1) / (24 k^2) = 1 to double precision. inf is
-// a mode beyond every finite M (x overflows only when alpha is near 1 and u tiny).
+// k >= 2^26 that chance is 1 - alpha (alpha + 1) / (24 k^2), within 2^-53 of 1 for alpha up
+// to about 2.4; for larger alpha such modes have p_k < 2^-60 of p_1 and the skipped
+// rejection cannot move a double result. inf is a mode beyond every M, finite or not (x
+// overflows only when alpha is near 1 and u tiny); the caller drops it.
 KOKKOS_INLINE_FUNCTION double zipf_tail_mode(PhiloxStream& g, double alpha, double H) {
   const double am1 = alpha - 1.0;
   for (;;) {
@@ -331,7 +334,8 @@ KOKKOS_INLINE_FUNCTION double sample_replica(const ReplicaPlan& plan, PhiloxStre
     for (int c = 0; c < plan.chains; ++c) {
       for (double t = 0.0; t < tail_tokens[c]; t += 1.0) {
         const double k = detail::zipf_tail_mode(g, plan.alpha, plan.H);
-        if (k > plan.M) continue;  // never learned
+        // Beyond M, or inf (p_k = 0, so log p_k would be -inf): never learned, adds nothing.
+        if (math::isinf(k) || k > plan.M) continue;
         int i = 0;
         while (i < distinct && mode[i] != k) ++i;
         if (i == distinct) {
