@@ -1,10 +1,14 @@
 #include "modesweep/sweep/kernel.hpp"
 
 #include <Kokkos_Core.hpp>
+#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "modesweep/mc/batch.hpp"
 #include "modesweep/model/batch.hpp"
 #include "modesweep/model/exact_loss.hpp"
+#include "modesweep/sweep/capacity_panels.hpp"
 
 namespace modesweep::sweep {
 namespace {
@@ -36,10 +40,151 @@ struct EvaluateGroups {
   }
 };
 
-// Every point of the chunk from its group's terms; group of point i is (first + i) / G - g0.
-struct EvaluateBlockPoints {
+// Keys of what a block point still needs: a capacity panel, an exact sum of its own, or
+// nothing. A panel key packs (group, level, panel index); indices stay below index_stride
+// (panel_of(DBL_MAX, max_panel_level) = 3786).
+constexpr std::int64_t index_stride = 4096;
+constexpr std::int64_t level_count = panels::max_panel_level + 1;
+constexpr std::int64_t key_done = -1;
+constexpr std::int64_t key_exact = -2;
+using KeyView = Kokkos::View<std::int64_t*>;
+using PanelTable = Kokkos::View<double**, Kokkos::LayoutRight>;
+
+KOKKOS_INLINE_FUNCTION std::int64_t panel_key(std::uint64_t local, int level, double M) {
+  return (static_cast<std::int64_t>(local) * level_count + level) * index_stride +
+         panels::panel_of(M, level);
+}
+KOKKOS_INLINE_FUNCTION int key_group(std::int64_t key) {
+  return static_cast<int>(key / index_stride / level_count);
+}
+KOKKOS_INLINE_FUNCTION int key_level(std::int64_t key) {
+  return static_cast<int>(key / index_stride % level_count);
+}
+
+// Stage 1: eps_N of every point, and dL where no sum is needed (M = inf; M beyond what is
+// learned, exact_loss.hpp capacity_beyond_learning; D = tau = inf, a Hurwitz zeta); the
+// others get the key of their level-0 capacity panel, or key_exact below min_panel_capacity.
+struct PlanBlockPoints {
   model::PointView points;
   GroupView groups;
+  Kokkos::View<double*> log_eps_N, log_dL;
+  KeyView keys;
+  std::uint64_t first;
+  std::uint64_t group_size;
+  std::uint64_t first_group;
+  KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
+    const ModelPoint& p = points(i);
+    const std::uint64_t local = (first + i) / group_size - first_group;
+    const GroupTerms& g = groups(static_cast<int>(local));
+    const double inf = math::infinity;
+    const double M = model::capacity_cutoff(p);
+    using model::detail::log_reducible_loss;
+    log_eps_N(i) = log_reducible_loss(p.alpha, p.beta, g.log_zeta, M, inf, inf, p.learning_rate);
+    keys(i) = key_done;
+    if (math::isinf(M) || model::detail::capacity_beyond_learning(
+                              p.alpha, p.beta, g.log_zeta, M, p.D, p.tau, p.learning_rate,
+                              g.log_dL_unbounded, log_eps_N(i))) {
+      log_dL(i) = g.log_dL_unbounded;
+    } else if (math::isinf(p.D) && math::isinf(p.tau)) {
+      log_dL(i) = log_reducible_loss(p.alpha, p.beta, g.log_zeta, M, p.D, p.tau, p.learning_rate);
+    } else if (M < panels::min_panel_capacity) {
+      keys(i) = key_exact;
+    } else {
+      keys(i) = panel_key(local, 0, M);
+    }
+  }
+};
+
+// Stage 2: the exact log dL at every sample of every needed panel, one sample per index.
+struct EvaluatePanelSamples {
+  model::PointView representatives;
+  GroupView groups;
+  KeyView panel_keys;
+  PanelTable samples;
+  KOKKOS_INLINE_FUNCTION void operator()(const int t) const {
+    const int slot = t / panels::panel_samples, j = t % panels::panel_samples;
+    const std::int64_t key = panel_keys(slot);
+    const int local = key_group(key);
+    const ModelPoint& p = representatives(local);
+    const double M = panels::sample_capacity(key_level(key), key % index_stride, j);
+    samples(slot, j) = model::detail::log_reducible_loss(p.alpha, p.beta, groups(local).log_zeta, M,
+                                                         p.D, p.tau, p.learning_rate);
+  }
+};
+
+// Stage 3: nodes and weights of each panel, kept only if its samples are finite and distinct
+// and the checks are reproduced (capacity_panels.hpp).
+struct BuildPanels {
+  KeyView panel_keys;
+  PanelTable samples, nodes, weights;
+  Kokkos::View<int*> valid;
+  KOKKOS_INLINE_FUNCTION void operator()(const int slot) const {
+    const std::int64_t key = panel_keys(slot);
+    const int level = key_level(key);
+    const std::int64_t panel = key % index_stride;
+    int ok = 1;
+    for (int j = 0; j < panels::panel_nodes; ++j) {
+      nodes(slot, j) = math::log(panels::sample_capacity(level, panel, j));
+      if (j > 0 && !(nodes(slot, j) > nodes(slot, j - 1))) ok = 0;  // rounded together
+    }
+    panels::barycentric_weights(&nodes(slot, 0), panels::panel_nodes, panels::level_width(level),
+                                &weights(slot, 0));
+    for (int j = 0; j < panels::panel_samples; ++j) {
+      const double y = samples(slot, j);
+      if (math::isinf(y) || math::isnan(y)) ok = 0;
+      if (j < panels::panel_nodes || !ok) continue;
+      const double x = math::log(panels::sample_capacity(level, panel, j));
+      const double fit = panels::interpolate(&nodes(slot, 0), &samples(slot, 0), &weights(slot, 0),
+                                             panels::panel_nodes, x);
+      if (!(math::fabs(fit - y) <= panels::panel_tolerance)) ok = 0;
+    }
+    valid(slot) = ok;
+  }
+};
+
+// Stage 4, once per level: points of an accepted panel read dL from it; the others move to
+// their panel one level down, or to an exact sum after the last level.
+struct ReadPanels {
+  model::PointView points;
+  GroupView groups;
+  Kokkos::View<double*> log_dL;
+  KeyView keys, panel_keys;
+  PanelTable samples, nodes, weights;
+  Kokkos::View<int*> valid;
+  KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
+    const std::int64_t key = keys(i);
+    if (key < 0) return;
+    int lo = 0, hi = static_cast<int>(panel_keys.extent(0)) - 1;  // sorted, holds key
+    while (lo < hi) {
+      const int mid = (lo + hi) / 2;
+      if (panel_keys(mid) < key)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    const double M = model::capacity_cutoff(points(i));
+    const int level = key_level(key);
+    if (valid(lo)) {
+      // dL(inf) <= dL(M) <= 1: the clamps keep an interpolant's last-digit error from
+      // crossing either bound.
+      const double fit = panels::interpolate(&nodes(lo, 0), &samples(lo, 0), &weights(lo, 0),
+                                             panels::panel_nodes, math::log(M));
+      log_dL(i) = math::fmax(groups(key_group(key)).log_dL_unbounded, math::fmin(0.0, fit));
+      keys(i) = key_done;
+    } else if (level < panels::max_panel_level) {
+      keys(i) = panel_key(static_cast<std::uint64_t>(key_group(key)), level + 1, M);
+    } else {
+      keys(i) = key_exact;
+    }
+  }
+};
+
+// Stage 5: exact sums where no panel was accepted, and the results.
+struct FinishBlockPoints {
+  model::PointView points;
+  GroupView groups;
+  Kokkos::View<double*> log_eps_N, log_dL;
+  KeyView keys;
   model::ResultView results;
   std::uint64_t first;
   std::uint64_t group_size;
@@ -47,19 +192,94 @@ struct EvaluateBlockPoints {
   KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
     const ModelPoint& p = points(i);
     const GroupTerms& g = groups(static_cast<int>((first + i) / group_size - first_group));
-    const double inf = math::infinity;
-    const double M = model::capacity_cutoff(p);
-    using model::detail::log_reducible_loss;
-    const double log_eps_N =
-        log_reducible_loss(p.alpha, p.beta, g.log_zeta, M, inf, inf, p.learning_rate);
-    const double log_dL = math::isinf(M) ? g.log_dL_unbounded
-                                         : model::detail::log_reducible_loss_beyond(
-                                               p.alpha, p.beta, g.log_zeta, M, p.D, p.tau,
-                                               p.learning_rate, g.log_dL_unbounded, log_eps_N);
-    results(i) =
-        model::detail::make_result(log_dL, log_eps_N, g.log_eps_D, g.log_eps_tau, p.irreducible);
+    if (keys(i) == key_exact) {
+      log_dL(i) = model::detail::log_reducible_loss(
+          p.alpha, p.beta, g.log_zeta, model::capacity_cutoff(p), p.D, p.tau, p.learning_rate);
+    }
+    results(i) = model::detail::make_result(log_dL(i), log_eps_N(i), g.log_eps_D, g.log_eps_tau,
+                                            p.irreducible);
   }
 };
+
+// The first n elements of a buffer that grows (never shrinks) to the largest chunk seen.
+// Every element is written before it is read: no zero-fill pass.
+template <class V>
+V first_elements(V& buffer, const char* label, std::size_t n) {
+  if (buffer.extent(0) < n) {
+    buffer = V(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label)), n);
+  }
+  return Kokkos::subview(buffer, std::make_pair(std::size_t{0}, n));
+}
+
+}  // namespace
+
+struct ChunkResults::Workspace {
+  model::PointView points;
+  model::ResultView results;
+  Kokkos::View<double*> log_eps_N, log_dL;
+  KeyView keys;
+};
+
+namespace {
+
+// The stages of a factorial chunk's points (comments above).
+void evaluate_block_points(const model::PointView& points, const model::PointView& representatives,
+                           const GroupView& groups, std::uint64_t first, std::uint64_t group_size,
+                           std::uint64_t first_group, const model::ResultView& results,
+                           ChunkResults::Workspace& workspace, KernelStats& stats) {
+  const int n = static_cast<int>(points.extent(0));
+  const auto log_eps_N = first_elements(workspace.log_eps_N, "modesweep::block_log_eps_N", n);
+  const auto log_dL = first_elements(workspace.log_dL, "modesweep::block_log_dL", n);
+  const auto keys = first_elements(workspace.keys, "modesweep::block_keys", n);
+  Kokkos::parallel_for(
+      "modesweep::plan_block_points", Kokkos::RangePolicy<>(0, n),
+      PlanBlockPoints{points, groups, log_eps_N, log_dL, keys, first, group_size, first_group});
+  // A copy even on the host (create_mirror_view would alias keys there): the stats below read
+  // the keys a level started from while ReadPanels moves them on.
+  auto keys_host = Kokkos::create_mirror(keys);
+  for (int level = 0; level <= panels::max_panel_level; ++level) {
+    Kokkos::deep_copy(keys_host, keys);
+    std::vector<std::int64_t> needed;
+    for (int i = 0; i < n; ++i) {
+      if (keys_host(i) >= 0) needed.push_back(keys_host(i));
+    }
+    if (needed.empty()) break;
+    std::sort(needed.begin(), needed.end());
+    needed.erase(std::unique(needed.begin(), needed.end()), needed.end());
+    const int P = static_cast<int>(needed.size());
+    KeyView panel_keys("modesweep::panel_keys", P);
+    auto panel_keys_host = Kokkos::create_mirror_view(panel_keys);
+    for (int s = 0; s < P; ++s) panel_keys_host(s) = needed[s];
+    Kokkos::deep_copy(panel_keys, panel_keys_host);
+    PanelTable samples("modesweep::panel_samples", P, panels::panel_samples);
+    PanelTable nodes("modesweep::panel_nodes", P, panels::panel_nodes);
+    PanelTable weights("modesweep::panel_weights", P, panels::panel_nodes);
+    Kokkos::View<int*> valid("modesweep::panel_valid", P);
+    Kokkos::parallel_for("modesweep::evaluate_panel_samples",
+                         Kokkos::RangePolicy<>(0, P * panels::panel_samples),
+                         EvaluatePanelSamples{representatives, groups, panel_keys, samples});
+    Kokkos::parallel_for("modesweep::build_panels", Kokkos::RangePolicy<>(0, P),
+                         BuildPanels{panel_keys, samples, nodes, weights, valid});
+    Kokkos::parallel_for(
+        "modesweep::read_panels", Kokkos::RangePolicy<>(0, n),
+        ReadPanels{points, groups, log_dL, keys, panel_keys, samples, nodes, weights, valid});
+    auto valid_host = Kokkos::create_mirror_view(valid);
+    Kokkos::deep_copy(valid_host, valid);
+    stats.panels_built += static_cast<std::uint64_t>(P);
+    for (int s = 0; s < P; ++s) stats.panels_rejected += valid_host(s) ? 0 : 1;
+    for (int i = 0; i < n; ++i) {
+      if (keys_host(i) < 0) continue;
+      const auto s = std::lower_bound(needed.begin(), needed.end(), keys_host(i)) - needed.begin();
+      if (valid_host(s)) ++stats.interpolated_points;
+    }
+  }
+  Kokkos::deep_copy(keys_host, keys);
+  for (int i = 0; i < n; ++i) stats.summed_points += keys_host(i) == key_exact ? 1 : 0;
+  Kokkos::parallel_for("modesweep::finish_block_points", Kokkos::RangePolicy<>(0, n),
+                       FinishBlockPoints{points, groups, log_eps_N, log_dL, keys, results, first,
+                                         group_size, first_group});
+  Kokkos::fence();
+}
 
 }  // namespace
 
@@ -70,6 +290,7 @@ void ChunkResults::resize(std::uint64_t n, spec::Mode mode) {
   for (auto* column : {&dL, &eps_N, &eps_D, &eps_tau}) column->resize(exact);
   bottleneck.resize(exact);
   for (auto* column : {&mc_mean, &mc_stderr, &mc_q05, &mc_q50, &mc_q95}) column->resize(mc);
+  stats = KernelStats{};
 }
 
 void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t count,
@@ -78,8 +299,10 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
   out.resize(count, spec.mode);
   if (count == 0) return;
   const int n = static_cast<int>(count);
-  model::PointView points("modesweep::chunk_points", count);
-  model::ResultView results("modesweep::chunk_results", count);
+  if (!out.workspace) out.workspace = std::make_shared<ChunkResults::Workspace>();
+  ChunkResults::Workspace& workspace = *out.workspace;
+  const auto points = first_elements(workspace.points, "modesweep::chunk_points", count);
+  const auto results = first_elements(workspace.results, "modesweep::chunk_results", count);
   grid.fill_points(begin, count, out.points.data());
   Kokkos::deep_copy(
       points,
@@ -118,8 +341,8 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
     GroupView groups("modesweep::group_terms", n_groups);
     Kokkos::parallel_for("modesweep::evaluate_groups", Kokkos::RangePolicy<>(0, n_groups),
                          EvaluateGroups{representatives, groups});
-    Kokkos::parallel_for("modesweep::evaluate_block_points", Kokkos::RangePolicy<>(0, n),
-                         EvaluateBlockPoints{points, groups, results, begin, G, g0});
+    evaluate_block_points(points, representatives, groups, begin, G, g0, results, workspace,
+                          out.stats);
     Kokkos::fence();
   } else {
     model::evaluate_batch(points, results);

@@ -595,23 +595,33 @@ KOKKOS_INLINE_FUNCTION double log_reducible_loss(double alpha, double beta, doub
   return math::fmin(ExactSum(alpha, log_zeta, s).log_value(M), 0.0);
 }
 
-// The same for finite M >= 1 when log dL(M = inf) and log eps_N = log zeta(alpha, M+1)/zeta
-// are already known (a block of capacities sharing alpha, beta, D, tau). Since
+// For finite M >= 1 when log dL(M = inf) and log eps_N = log zeta(alpha, M+1)/zeta are
+// already known (a block of capacities sharing alpha, beta, D, tau): whether dL(M) is dL(inf)
+// in double precision. Since
 //   dL(M) = dL(inf) + sum_{k>M} p_k (1 - E[q_k])
 // and 1 - E[q_k] decreases in k (file comment), the second sum is at most
-// (1 - E[q_{M+1}]) eps_N; below e^-40 of dL(inf) it cannot change dL in double precision and
-// dL(inf) is returned without the sum.
+// (1 - E[q_{M+1}]) eps_N; below e^-40 of dL(inf) it cannot change dL in double precision.
+KOKKOS_INLINE_FUNCTION bool capacity_beyond_learning(double alpha, double beta, double log_zeta,
+                                                     double M, double D, double tau,
+                                                     double learning_rate, double log_dL_unbounded,
+                                                     double log_eps_N) {
+  if (M < 1.0 || (math::isinf(D) && math::isinf(tau))) return false;
+  const Survival s = make_survival(beta, D, tau, learning_rate);
+  const double log_p = -alpha * math::log(M + 1.0) - log_zeta;
+  const double l = s.log_survival(Jet<1>::constant(log_p), s.clamped(log_p)).value();
+  const double log_learned = math::log(-math::expm1(l));
+  return log_learned + log_eps_N < log_dL_unbounded - 40.0;
+}
+
+// log dL for finite M given log dL(M = inf) and log eps_N: dL(inf) where
+// capacity_beyond_learning says so, else the exact sum.
 KOKKOS_INLINE_FUNCTION double log_reducible_loss_beyond(double alpha, double beta, double log_zeta,
                                                         double M, double D, double tau,
                                                         double learning_rate,
                                                         double log_dL_unbounded, double log_eps_N) {
-  if (M >= 1.0 && !(math::isinf(D) && math::isinf(tau))) {
-    const Survival s = make_survival(beta, D, tau, learning_rate);
-    const double log_p = -alpha * math::log(M + 1.0) - log_zeta;
-    const double l = s.log_survival(Jet<1>::constant(log_p), s.clamped(log_p)).value();
-    const double log_learned = math::log(-math::expm1(l));
-    if (log_learned + log_eps_N < log_dL_unbounded - 40.0) return log_dL_unbounded;
-  }
+  if (capacity_beyond_learning(alpha, beta, log_zeta, M, D, tau, learning_rate, log_dL_unbounded,
+                               log_eps_N))
+    return log_dL_unbounded;
   return log_reducible_loss(alpha, beta, log_zeta, M, D, tau, learning_rate);
 }
 

@@ -3,11 +3,22 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "modesweep/grid/grid.hpp"
 
 namespace modesweep::sweep {
+
+// How a chunk's exact values were obtained (factorial block path): capacity panels built and
+// rejected (capacity_panels.hpp), points read from a panel, points that needed a sum of their
+// own. Other points took a closed form. For benchmarks and tests; results never depend on it.
+struct KernelStats {
+  std::uint64_t panels_built = 0;
+  std::uint64_t panels_rejected = 0;
+  std::uint64_t interpolated_points = 0;
+  std::uint64_t summed_points = 0;
+};
 
 // Host-side results of one chunk, in grid index order, with the points they belong to (the
 // writer stores a design's coordinates from them). The exact columns are filled for mode
@@ -17,13 +28,21 @@ struct ChunkResults {
   std::vector<double> dL, eps_N, eps_D, eps_tau;
   std::vector<std::int8_t> bottleneck;
   std::vector<double> mc_mean, mc_stderr, mc_q05, mc_q50, mc_q95;
+  KernelStats stats;  // reset by resize
+  // Device buffers kept from chunk to chunk (kernel.cpp): a sweep that reuses its
+  // ChunkResults does not allocate, and fault in, chunk-sized memory for every chunk. Holds
+  // Kokkos views, so a ChunkResults must not outlive Kokkos::finalize.
+  struct Workspace;
+  std::shared_ptr<Workspace> workspace;
   void resize(std::uint64_t n, spec::Mode mode = spec::Mode::exact);
 };
 
 // Evaluates grid points [begin, begin + count) as the spec's mode asks. Monte Carlo keys
 // point i's replicas by its grid index, so they too are independent of chunking. Factorial grids
 // take the block path: for each (alpha, beta, D, tau) group, dL(M = inf), eps_D and eps_tau once,
-// then every (gamma, N) of the group from them (exact_loss.hpp, log_reducible_loss_beyond). Each
+// then every (gamma, N) of the group from them: dL(inf) where M is beyond what is learned
+// (exact_loss.hpp, capacity_beyond_learning), else from the group's capacity panel
+// (capacity_panels.hpp) or, where no panel applies or one fails its checks, an exact sum. Each
 // value depends only on its point and its group, never on the chunk boundaries: results are
 // bit-identical for any chunking and rank count. Kokkos must be initialized.
 void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t count,
