@@ -42,11 +42,15 @@ struct EvaluateGroups {
 
 // Keys of what a block point still needs: a capacity panel, an exact sum of its own, or
 // nothing. A panel key packs (group, level, panel index); indices stay below index_stride
-// (panel_of(DBL_MAX, max_panel_level) = 3786).
+// (panel_of(DBL_MAX, max_panel_level) = 3785).
 constexpr std::int64_t index_stride = 4096;
+static_assert(panels::max_panel_level + 1 ==
+                  static_cast<int>(std::tuple_size<decltype(KernelStats::interpolated_by_level)>()),
+              "one stats entry per panel level");
 constexpr std::int64_t level_count = panels::max_panel_level + 1;
 constexpr std::int64_t key_done = -1;
 constexpr std::int64_t key_exact = -2;
+constexpr std::int64_t key_small = -3;  // M < min_panel_capacity: the block's small-M table
 using KeyView = Kokkos::View<std::int64_t*>;
 using PanelTable = Kokkos::View<double**, Kokkos::LayoutRight>;
 
@@ -63,7 +67,7 @@ KOKKOS_INLINE_FUNCTION int key_level(std::int64_t key) {
 
 // Stage 1: eps_N of every point, and dL where no sum is needed (M = inf; M beyond what is
 // learned, exact_loss.hpp capacity_beyond_learning; D = tau = inf, a Hurwitz zeta); the
-// others get the key of their level-0 capacity panel, or key_exact below min_panel_capacity.
+// others get the key of their level-0 capacity panel, or key_small below min_panel_capacity.
 struct PlanBlockPoints {
   model::PointView points;
   GroupView groups;
@@ -88,7 +92,7 @@ struct PlanBlockPoints {
     } else if (math::isinf(p.D) && math::isinf(p.tau)) {
       log_dL(i) = log_reducible_loss(p.alpha, p.beta, g.log_zeta, M, p.D, p.tau, p.learning_rate);
     } else if (M < panels::min_panel_capacity) {
-      keys(i) = key_exact;
+      keys(i) = key_small;
     } else {
       keys(i) = panel_key(local, 0, M);
     }
@@ -100,45 +104,29 @@ struct EvaluatePanelSamples {
   model::PointView representatives;
   GroupView groups;
   KeyView panel_keys;
-  PanelTable samples;
+  PanelTable samples, sample_x;
   KOKKOS_INLINE_FUNCTION void operator()(const int t) const {
     const int slot = t / panels::panel_samples, j = t % panels::panel_samples;
     const std::int64_t key = panel_keys(slot);
     const int local = key_group(key);
     const ModelPoint& p = representatives(local);
     const double M = panels::sample_capacity(key_level(key), key % index_stride, j);
+    sample_x(slot, j) = math::log(M);  // computed once: stages 3 and 4 read the same x
     samples(slot, j) = model::detail::log_reducible_loss(p.alpha, p.beta, groups(local).log_zeta, M,
                                                          p.D, p.tau, p.learning_rate);
   }
 };
 
-// Stage 3: nodes and weights of each panel, kept only if its samples are finite and distinct
-// and the checks are reproduced (capacity_panels.hpp).
+// Stage 3: weights of each panel, and whether it passed its checks (capacity_panels.hpp).
 struct BuildPanels {
   KeyView panel_keys;
-  PanelTable samples, nodes, weights;
+  PanelTable samples, sample_x, weights;
   Kokkos::View<int*> valid;
   KOKKOS_INLINE_FUNCTION void operator()(const int slot) const {
-    const std::int64_t key = panel_keys(slot);
-    const int level = key_level(key);
-    const std::int64_t panel = key % index_stride;
-    int ok = 1;
-    for (int j = 0; j < panels::panel_nodes; ++j) {
-      nodes(slot, j) = math::log(panels::sample_capacity(level, panel, j));
-      if (j > 0 && !(nodes(slot, j) > nodes(slot, j - 1))) ok = 0;  // rounded together
-    }
-    panels::barycentric_weights(&nodes(slot, 0), panels::panel_nodes, panels::level_width(level),
-                                &weights(slot, 0));
-    for (int j = 0; j < panels::panel_samples; ++j) {
-      const double y = samples(slot, j);
-      if (math::isinf(y) || math::isnan(y)) ok = 0;
-      if (j < panels::panel_nodes || !ok) continue;
-      const double x = math::log(panels::sample_capacity(level, panel, j));
-      const double fit = panels::interpolate(&nodes(slot, 0), &samples(slot, 0), &weights(slot, 0),
-                                             panels::panel_nodes, x);
-      if (!(math::fabs(fit - y) <= panels::panel_tolerance)) ok = 0;
-    }
-    valid(slot) = ok;
+    valid(slot) = panels::build_panel(&sample_x(slot, 0), &samples(slot, 0),
+                                      key_level(panel_keys(slot)), &weights(slot, 0))
+                      ? 1
+                      : 0;
   }
 };
 
@@ -149,7 +137,7 @@ struct ReadPanels {
   GroupView groups;
   Kokkos::View<double*> log_dL;
   KeyView keys, panel_keys;
-  PanelTable samples, nodes, weights;
+  PanelTable samples, sample_x, weights;
   Kokkos::View<int*> valid;
   KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
     const std::int64_t key = keys(i);
@@ -164,11 +152,13 @@ struct ReadPanels {
     }
     const double M = model::capacity_cutoff(points(i));
     const int level = key_level(key);
-    if (valid(lo)) {
+    const double fit = valid(lo)
+                           ? panels::interpolate(&sample_x(lo, 0), &samples(lo, 0), &weights(lo, 0),
+                                                 panels::panel_nodes, math::log(M))
+                           : math::quiet_nan();
+    if (!math::isnan(fit) && !math::isinf(fit)) {
       // dL(inf) <= dL(M) <= 1: the clamps keep an interpolant's last-digit error from
       // crossing either bound.
-      const double fit = panels::interpolate(&nodes(lo, 0), &samples(lo, 0), &weights(lo, 0),
-                                             panels::panel_nodes, math::log(M));
       log_dL(i) = math::fmax(groups(key_group(key)).log_dL_unbounded, math::fmin(0.0, fit));
       keys(i) = key_done;
     } else if (level < panels::max_panel_level) {
@@ -179,20 +169,55 @@ struct ReadPanels {
   }
 };
 
+// Small capacities, one row per block that has them: log dL(M) for M = 1 .. 999 from
+// dL(M) = dL(1000) + sum_{k=M+1}^{1000} p_k (1 - E[q_k]) (exact_loss.hpp, log_capacity_step),
+// all terms positive, summed from k = 1000 down in units of dL(1000) >= eps_N(1000) > 1e-27,
+// so that no term overflows. One exact sum and 1000 summands per block instead of an exact
+// sum per point. The order of the additions is fixed: the row depends only on its block.
+constexpr int small_table_size = static_cast<int>(panels::min_panel_capacity);
+struct SmallCapacityTable {
+  model::PointView representatives;
+  GroupView groups;
+  Kokkos::View<int*> table_groups;
+  PanelTable table;
+  KOKKOS_INLINE_FUNCTION void operator()(const int row) const {
+    const int local = table_groups(row);
+    const ModelPoint& p = representatives(local);
+    const double lz = groups(local).log_zeta;
+    const double top = small_table_size;
+    const double log_top =
+        model::detail::log_reducible_loss(p.alpha, p.beta, lz, top, p.D, p.tau, p.learning_rate);
+    const auto survival = model::detail::make_survival(p.beta, p.D, p.tau, p.learning_rate);
+    double above = 0.0;  // sum_{k=M+1}^{1000} p_k (1 - E[q_k]) / dL(1000)
+    table(row, small_table_size) = log_top;
+    for (int M = small_table_size - 1; M >= 1; --M) {
+      above +=
+          math::exp(model::detail::log_capacity_step(p.alpha, lz, survival, M + 1.0) - log_top);
+      table(row, M) = math::fmin(0.0, log_top + math::log1p(above));
+    }
+    table(row, 0) = 0.0;  // M = 0: nothing representable, dL = 1
+  }
+};
+
 // Stage 5: exact sums where no panel was accepted, and the results.
 struct FinishBlockPoints {
   model::PointView points;
   GroupView groups;
   Kokkos::View<double*> log_eps_N, log_dL;
   KeyView keys;
+  Kokkos::View<int*> table_row;  // of each local group, -1 without a small-M table
+  PanelTable table;
   model::ResultView results;
   std::uint64_t first;
   std::uint64_t group_size;
   std::uint64_t first_group;
   KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
     const ModelPoint& p = points(i);
-    const GroupTerms& g = groups(static_cast<int>((first + i) / group_size - first_group));
-    if (keys(i) == key_exact) {
+    const int local = static_cast<int>((first + i) / group_size - first_group);
+    const GroupTerms& g = groups(local);
+    if (keys(i) == key_small) {
+      log_dL(i) = table(table_row(local), static_cast<int>(model::capacity_cutoff(p)));
+    } else if (keys(i) == key_exact) {
       log_dL(i) = model::detail::log_reducible_loss(
           p.alpha, p.beta, g.log_zeta, model::capacity_cutoff(p), p.D, p.tau, p.learning_rate);
     }
@@ -252,17 +277,17 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
     for (int s = 0; s < P; ++s) panel_keys_host(s) = needed[s];
     Kokkos::deep_copy(panel_keys, panel_keys_host);
     PanelTable samples("modesweep::panel_samples", P, panels::panel_samples);
-    PanelTable nodes("modesweep::panel_nodes", P, panels::panel_nodes);
+    PanelTable sample_x("modesweep::panel_sample_x", P, panels::panel_samples);
     PanelTable weights("modesweep::panel_weights", P, panels::panel_nodes);
     Kokkos::View<int*> valid("modesweep::panel_valid", P);
-    Kokkos::parallel_for("modesweep::evaluate_panel_samples",
-                         Kokkos::RangePolicy<>(0, P * panels::panel_samples),
-                         EvaluatePanelSamples{representatives, groups, panel_keys, samples});
+    Kokkos::parallel_for(
+        "modesweep::evaluate_panel_samples", Kokkos::RangePolicy<>(0, P * panels::panel_samples),
+        EvaluatePanelSamples{representatives, groups, panel_keys, samples, sample_x});
     Kokkos::parallel_for("modesweep::build_panels", Kokkos::RangePolicy<>(0, P),
-                         BuildPanels{panel_keys, samples, nodes, weights, valid});
+                         BuildPanels{panel_keys, samples, sample_x, weights, valid});
     Kokkos::parallel_for(
         "modesweep::read_panels", Kokkos::RangePolicy<>(0, n),
-        ReadPanels{points, groups, log_dL, keys, panel_keys, samples, nodes, weights, valid});
+        ReadPanels{points, groups, log_dL, keys, panel_keys, samples, sample_x, weights, valid});
     auto valid_host = Kokkos::create_mirror_view(valid);
     Kokkos::deep_copy(valid_host, valid);
     stats.panels_built += static_cast<std::uint64_t>(P);
@@ -270,14 +295,39 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
     for (int i = 0; i < n; ++i) {
       if (keys_host(i) < 0) continue;
       const auto s = std::lower_bound(needed.begin(), needed.end(), keys_host(i)) - needed.begin();
-      if (valid_host(s)) ++stats.interpolated_points;
+      if (valid_host(s)) {
+        ++stats.interpolated_points;
+        ++stats.interpolated_by_level[static_cast<std::size_t>(level)];
+      }
     }
   }
   Kokkos::deep_copy(keys_host, keys);
-  for (int i = 0; i < n; ++i) stats.summed_points += keys_host(i) == key_exact ? 1 : 0;
+  const int n_groups = static_cast<int>(groups.extent(0));
+  Kokkos::View<int*> table_row("modesweep::small_table_row", n_groups);
+  auto table_row_host = Kokkos::create_mirror(table_row);
+  Kokkos::deep_copy(table_row_host, -1);
+  int rows = 0;
+  for (int i = 0; i < n; ++i) {
+    if (keys_host(i) == key_exact) ++stats.summed_points;
+    if (keys_host(i) != key_small) continue;
+    ++stats.tabled_points;
+    const int local = static_cast<int>((first + i) / group_size - first_group);
+    if (table_row_host(local) < 0) table_row_host(local) = rows++;
+  }
+  Kokkos::deep_copy(table_row, table_row_host);
+  Kokkos::View<int*> table_groups("modesweep::small_table_groups", rows);
+  auto table_groups_host = Kokkos::create_mirror_view(table_groups);
+  for (int local = 0; local < n_groups; ++local) {
+    if (table_row_host(local) >= 0) table_groups_host(table_row_host(local)) = local;
+  }
+  Kokkos::deep_copy(table_groups, table_groups_host);
+  PanelTable table("modesweep::small_table", rows, small_table_size + 1);
+  Kokkos::parallel_for("modesweep::small_capacity_table", Kokkos::RangePolicy<>(0, rows),
+                       SmallCapacityTable{representatives, groups, table_groups, table});
+  stats.small_tables += static_cast<std::uint64_t>(rows);
   Kokkos::parallel_for("modesweep::finish_block_points", Kokkos::RangePolicy<>(0, n),
-                       FinishBlockPoints{points, groups, log_eps_N, log_dL, keys, results, first,
-                                         group_size, first_group});
+                       FinishBlockPoints{points, groups, log_eps_N, log_dL, keys, table_row, table,
+                                         results, first, group_size, first_group});
   Kokkos::fence();
 }
 

@@ -613,16 +613,13 @@ KOKKOS_INLINE_FUNCTION bool capacity_beyond_learning(double alpha, double beta, 
   return log_learned + log_eps_N < log_dL_unbounded - 40.0;
 }
 
-// log dL for finite M given log dL(M = inf) and log eps_N: dL(inf) where
-// capacity_beyond_learning says so, else the exact sum.
-KOKKOS_INLINE_FUNCTION double log_reducible_loss_beyond(double alpha, double beta, double log_zeta,
-                                                        double M, double D, double tau,
-                                                        double learning_rate,
-                                                        double log_dL_unbounded, double log_eps_N) {
-  if (capacity_beyond_learning(alpha, beta, log_zeta, M, D, tau, learning_rate, log_dL_unbounded,
-                               log_eps_N))
-    return log_dL_unbounded;
-  return log_reducible_loss(alpha, beta, log_zeta, M, D, tau, learning_rate);
+// log of p_k (1 - E[q_k]) for a mode k >= 1: what dL(M) loses when M grows from k - 1 to k,
+// dL(k - 1) = dL(k) + p_k (1 - E[q_k]) (MODEL.md 3). D and tau must not both be inf.
+KOKKOS_INLINE_FUNCTION double log_capacity_step(double alpha, double log_zeta, const Survival& s,
+                                                double k) {
+  const double log_p = -alpha * math::log(k) - log_zeta;
+  const double l = s.log_survival(Jet<1>::constant(log_p), s.clamped(log_p)).value();
+  return log_p + math::log(-math::expm1(l));
 }
 
 // Assembles a LossResult from the four logs (MODEL.md 5, "Joint": the bottleneck is the

@@ -2,6 +2,7 @@
 // bottleneck out (MODEL.md 3, 5). A chunk is a contiguous index range of grid::Grid.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -12,12 +13,16 @@ namespace modesweep::sweep {
 
 // How a chunk's exact values were obtained (factorial block path): capacity panels built and
 // rejected (capacity_panels.hpp), points read from a panel, points that needed a sum of their
-// own. Other points took a closed form. For benchmarks and tests; results never depend on it.
+// own, small-capacity tables and the points read from them. Other points took a closed form. For
+// benchmarks and tests; results never depend on it.
 struct KernelStats {
   std::uint64_t panels_built = 0;
   std::uint64_t panels_rejected = 0;
   std::uint64_t interpolated_points = 0;
   std::uint64_t summed_points = 0;
+  std::uint64_t small_tables = 0;   // blocks with capacities below the panels (M < 1000)
+  std::uint64_t tabled_points = 0;  // points read from those tables
+  std::array<std::uint64_t, 5> interpolated_by_level{};  // by panel level (0 = widest)
 };
 
 // Host-side results of one chunk, in grid index order, with the points they belong to (the
