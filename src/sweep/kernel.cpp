@@ -89,7 +89,8 @@ struct PlanBlockPoints {
                               p.alpha, p.beta, g.log_zeta, M, p.D, p.tau, p.learning_rate,
                               g.log_dL_unbounded, log_eps_N(i))) {
       log_dL(i) = g.log_dL_unbounded;
-    } else if (math::isinf(p.D) && math::isinf(p.tau)) {
+    } else if ((math::isinf(p.D) && math::isinf(p.tau)) || M < 1.0) {
+      // a Hurwitz zeta, or dL = 1 when no mode is representable
       log_dL(i) = log_reducible_loss(p.alpha, p.beta, g.log_zeta, M, p.D, p.tau, p.learning_rate);
     } else if (M < panels::min_panel_capacity) {
       keys(i) = key_small;
@@ -171,9 +172,10 @@ struct ReadPanels {
 
 // Small capacities, one row per block that has them: log dL(M) for M = 1 .. 999 from
 // dL(M) = dL(1000) + sum_{k=M+1}^{1000} p_k (1 - E[q_k]) (exact_loss.hpp, log_capacity_step),
-// all terms positive, summed from k = 1000 down in units of dL(1000) >= eps_N(1000) > 1e-27,
-// so that no term overflows. One exact sum and 1000 summands per block instead of an exact
-// sum per point. The order of the additions is fixed: the row depends only on its block.
+// all terms positive, summed from k = 1000 down (compensated) in units of dL(1000) >=
+// eps_N(1000) > 1e-28 (alpha <= 10), so that no term overflows. One exact sum and 1000
+// summands per block instead of an exact sum per point. The order of the additions is fixed:
+// the row depends only on its block.
 constexpr int small_table_size = static_cast<int>(panels::min_panel_capacity);
 struct SmallCapacityTable {
   model::PointView representatives;
@@ -188,14 +190,20 @@ struct SmallCapacityTable {
     const double log_top =
         model::detail::log_reducible_loss(p.alpha, p.beta, lz, top, p.D, p.tau, p.learning_rate);
     const auto survival = model::detail::make_survival(p.beta, p.D, p.tau, p.learning_rate);
-    double above = 0.0;  // sum_{k=M+1}^{1000} p_k (1 - E[q_k]) / dL(1000)
-    table(row, small_table_size) = log_top;
-    for (int M = small_table_size - 1; M >= 1; --M) {
-      above +=
-          math::exp(model::detail::log_capacity_step(p.alpha, lz, survival, M + 1.0) - log_top);
+    // sum_{k=M+1}^{1000} p_k (1 - E[q_k]) / dL(1000), Kahan-compensated
+    double above = 0.0, lost = 0.0;
+    const int last = small_table_size;  // a local: nvcc will not bind a constexpr in device code
+    table(row, last) = log_top;
+    for (int M = last - 1; M >= 1; --M) {
+      const double term =
+          math::exp(model::detail::log_capacity_step(p.alpha, lz, survival, M + 1.0) - log_top) -
+          lost;
+      const double sum = above + term;
+      lost = (sum - above) - term;
+      above = sum;
       table(row, M) = math::fmin(0.0, log_top + math::log1p(above));
     }
-    table(row, 0) = 0.0;  // M = 0: nothing representable, dL = 1
+    table(row, 0) = 0.0;  // M = 0: nothing representable, dL = 1 (not read: stage 1)
   }
 };
 

@@ -176,8 +176,20 @@ alpha = [1.2, 2.5, 5.0]
 beta = [0.7, 1.3]
 gamma = [0.8, 1.2]
 N = {logspace = [1, 1e20, 41]}
-D = [1e8, inf]
-tau = [1e10, 1e18, inf]
+D = [1e8, 3e6, inf]
+tau = [1e10, 1e18, 1e7, inf]
+)";
+
+// Every capacity from 0 to 1000, where the small-M table hands over to the panels, with full
+// epochs and a partial one (tau = 1e7 = 3 D + 1e6) and the clamped beta < 1.
+const char* kSmallCapacityGrid = R"([sweep]
+[axes]
+alpha = [1.1, 2.0, 7.0]
+beta = [0.5, 1.0]
+gamma = 1.0
+N = {linspace = [1, 1001, 1001]}
+D = [3e6, inf]
+tau = [1e7, inf]
 )";
 
 // Every value of the block path equals the single-point evaluator to 1e-12 relative (the
@@ -235,6 +247,12 @@ TEST(BlockPath, EveryPointMatchesWithOtherModelConstants) {
   const auto s = expect_every_point_matches(grid_of(kConstantsGrid));
   EXPECT_GT(s.interpolated_points, 500u);
   EXPECT_GT(s.tabled_points, 200u);  // down to M = 0 (N = 1, capacity_scale 0.37)
+}
+
+TEST(BlockPath, EveryCapacityUpToTheFirstPanelMatches) {
+  const auto s = expect_every_point_matches(grid_of(kSmallCapacityGrid));
+  EXPECT_GT(s.tabled_points, 10000u);
+  EXPECT_GT(s.interpolated_points, 0u);  // M = 1000 and 1001 come from the first panel
 }
 
 // Chunk boundaries cut groups and panels differently; the values are the same bits. One
