@@ -18,7 +18,7 @@
 // accepted panel containing it), never on which other points share its chunk, so results stay
 // bit-identical for any chunking and rank count, and each level is a flat parallel loop.
 // Whether a panel is accepted is a check, not a bound: tests/sweep/sweep_kernel_test.cpp
-// compares every point of two grids spanning the regimes with the single-point evaluator
+// compares every point of three grids spanning the regimes with the single-point evaluator
 // (worst 5.2e-14 with panel_tolerance = 3e-14; 1e-13 let errors of 1.8e-13 through).
 #pragma once
 
