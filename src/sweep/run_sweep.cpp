@@ -83,11 +83,14 @@ double bytes_per_point(const grid::Grid& grid) {
 std::string dry_run(const grid::Grid& grid, const ChunkLayout& layout, Shard shard,
                     const std::string& path, const mpi::communicator& comm) {
   if (comm.rank() != 0) return {};
-  // Time a few whole blocks (or runs of points) spread over the grid (or shard).
+  // Time a few whole blocks (or runs of points) spread over the grid (or shard). A factorial
+  // block shares its capacity panels over all its points (kernel.hpp), so a short run of one
+  // would overstate the cost per point several times: whole blocks up to 2^16 points.
   const ShardExtent extent = shard_extent(layout, shard);
   const std::uint64_t n = extent.points.count;
+  const std::uint64_t longest_run = grid.is_factorial() ? 65536 : 256;
   std::uint64_t run =
-      std::min<std::uint64_t>({n, std::max<std::uint64_t>(grid.group_size(), 1), 256});
+      std::min<std::uint64_t>({n, std::max<std::uint64_t>(grid.group_size(), 1), longest_run});
   if (spec::has_mc(grid.spec())) run = std::min<std::uint64_t>(run, 32);  // replicas cost more
   const std::uint64_t samples = std::min<std::uint64_t>(8, n / run);
   ChunkResults scratch;
