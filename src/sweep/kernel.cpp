@@ -131,8 +131,8 @@ struct BuildPanels {
   }
 };
 
-// Stage 4, once per level: points of an accepted panel read dL from it; the others move to
-// their panel one level down, or to an exact sum after the last level.
+// Stage 4, once per level: points of an accepted panel read dL from it (and are counted);
+// the others move to their panel one level down, or to an exact sum after the last level.
 struct ReadPanels {
   model::PointView points;
   GroupView groups;
@@ -140,7 +140,7 @@ struct ReadPanels {
   KeyView keys, panel_keys;
   PanelTable samples, sample_x, weights;
   Kokkos::View<int*> valid;
-  KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
+  KOKKOS_INLINE_FUNCTION void operator()(const int i, std::uint64_t& interpolated) const {
     const std::int64_t key = keys(i);
     if (key < 0) return;
     int lo = 0, hi = static_cast<int>(panel_keys.extent(0)) - 1;  // sorted, holds key
@@ -162,6 +162,7 @@ struct ReadPanels {
       // crossing either bound.
       log_dL(i) = math::fmax(groups(key_group(key)).log_dL_unbounded, math::fmin(0.0, fit));
       keys(i) = key_done;
+      ++interpolated;
     } else if (level < panels::max_panel_level) {
       keys(i) = panel_key(static_cast<std::uint64_t>(key_group(key)), level + 1, M);
     } else {
@@ -267,9 +268,7 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
   Kokkos::parallel_for(
       "modesweep::plan_block_points", Kokkos::RangePolicy<>(0, n),
       PlanBlockPoints{points, groups, log_eps_N, log_dL, keys, first, group_size, first_group});
-  // A copy even on the host (create_mirror_view would alias keys there): the stats below read
-  // the keys a level started from while ReadPanels moves them on.
-  auto keys_host = Kokkos::create_mirror(keys);
+  auto keys_host = Kokkos::create_mirror_view(keys);
   for (int level = 0; level <= panels::max_panel_level; ++level) {
     Kokkos::deep_copy(keys_host, keys);
     std::vector<std::int64_t> needed;
@@ -293,21 +292,17 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
         EvaluatePanelSamples{representatives, groups, panel_keys, samples, sample_x});
     Kokkos::parallel_for("modesweep::build_panels", Kokkos::RangePolicy<>(0, P),
                          BuildPanels{panel_keys, samples, sample_x, weights, valid});
-    Kokkos::parallel_for(
+    std::uint64_t interpolated = 0;
+    Kokkos::parallel_reduce(
         "modesweep::read_panels", Kokkos::RangePolicy<>(0, n),
-        ReadPanels{points, groups, log_dL, keys, panel_keys, samples, sample_x, weights, valid});
+        ReadPanels{points, groups, log_dL, keys, panel_keys, samples, sample_x, weights, valid},
+        interpolated);
+    stats.interpolated_points += interpolated;
+    stats.interpolated_by_level[static_cast<std::size_t>(level)] += interpolated;
     auto valid_host = Kokkos::create_mirror_view(valid);
     Kokkos::deep_copy(valid_host, valid);
     stats.panels_built += static_cast<std::uint64_t>(P);
     for (int s = 0; s < P; ++s) stats.panels_rejected += valid_host(s) ? 0 : 1;
-    for (int i = 0; i < n; ++i) {
-      if (keys_host(i) < 0) continue;
-      const auto s = std::lower_bound(needed.begin(), needed.end(), keys_host(i)) - needed.begin();
-      if (valid_host(s)) {
-        ++stats.interpolated_points;
-        ++stats.interpolated_by_level[static_cast<std::size_t>(level)];
-      }
-    }
   }
   Kokkos::deep_copy(keys_host, keys);
   const int n_groups = static_cast<int>(groups.extent(0));

@@ -595,6 +595,12 @@ KOKKOS_INLINE_FUNCTION double log_reducible_loss(double alpha, double beta, doub
   return math::fmin(ExactSum(alpha, log_zeta, s).log_value(M), 0.0);
 }
 
+// log(1 - E[q_k]) for the mode whose log p_k is log_p: the share of its mass that is learned.
+KOKKOS_INLINE_FUNCTION double log_learned_share(const Survival& s, double log_p) {
+  const double l = s.log_survival(Jet<1>::constant(log_p), s.clamped(log_p)).value();
+  return math::log(-math::expm1(l));
+}
+
 // For finite M >= 1 when log dL(M = inf) and log eps_N = log zeta(alpha, M+1)/zeta are
 // already known (a block of capacities sharing alpha, beta, D, tau): whether dL(M) is dL(inf)
 // in double precision. Since
@@ -608,9 +614,7 @@ KOKKOS_INLINE_FUNCTION bool capacity_beyond_learning(double alpha, double beta, 
   if (M < 1.0 || (math::isinf(D) && math::isinf(tau))) return false;
   const Survival s = make_survival(beta, D, tau, learning_rate);
   const double log_p = -alpha * math::log(M + 1.0) - log_zeta;
-  const double l = s.log_survival(Jet<1>::constant(log_p), s.clamped(log_p)).value();
-  const double log_learned = math::log(-math::expm1(l));
-  return log_learned + log_eps_N < log_dL_unbounded - 40.0;
+  return log_learned_share(s, log_p) + log_eps_N < log_dL_unbounded - 40.0;
 }
 
 // log of p_k (1 - E[q_k]) for a mode k >= 1: what dL(M) loses when M grows from k - 1 to k,
@@ -618,8 +622,7 @@ KOKKOS_INLINE_FUNCTION bool capacity_beyond_learning(double alpha, double beta, 
 KOKKOS_INLINE_FUNCTION double log_capacity_step(double alpha, double log_zeta, const Survival& s,
                                                 double k) {
   const double log_p = -alpha * math::log(k) - log_zeta;
-  const double l = s.log_survival(Jet<1>::constant(log_p), s.clamped(log_p)).value();
-  return log_p + math::log(-math::expm1(l));
+  return log_p + log_learned_share(s, log_p);
 }
 
 // Assembles a LossResult from the four logs (MODEL.md 5, "Joint": the bottleneck is the
