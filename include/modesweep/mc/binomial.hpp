@@ -24,10 +24,10 @@ namespace detail {
 // k <= 9 tabulated (mpmath; tests check it against lgamma), beyond five terms of the series
 // in 1/(k+1) (next term < 1e-14 there).
 KOKKOS_INLINE_FUNCTION double stirling_remainder(double k) {
-  constexpr double table[10] = {0.081061466795327258, 0.041340695955409294, 0.027677925684998339,
-                                0.020790672103765093, 0.016644691189821192, 0.013876128823070748,
-                                0.01189670994589177,  0.010411265261972096, 0.0092554621827127329,
-                                0.0083305634333628713};
+  static constexpr double table[10] = {
+      0.081061466795327258,  0.041340695955409294, 0.027677925684998339, 0.020790672103765093,
+      0.016644691189821192,  0.013876128823070748, 0.01189670994589177,  0.010411265261972096,
+      0.0092554621827127329, 0.0083305634333628713};
   if (k <= 9.0) return table[static_cast<int>(k)];
   const double inv = 1.0 / (k + 1.0);
   const double inv2 = inv * inv;

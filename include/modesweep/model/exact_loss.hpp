@@ -51,8 +51,8 @@ inline constexpr double laguerre_tol = 1e-11;
 
 // B_2j / (2j), j = 1..8: the Euler-Maclaurin weights once f^(2j-1) = (2j-1)! F_(2j-1) f.
 KOKKOS_INLINE_FUNCTION double bernoulli_over_index(int j) {
-  constexpr double v[] = {1.0 / 12.0,  -1.0 / 120.0,     1.0 / 252.0, -1.0 / 240.0,
-                          1.0 / 132.0, -691.0 / 32760.0, 1.0 / 12.0,  -3617.0 / 8160.0};
+  static constexpr double v[] = {1.0 / 12.0,  -1.0 / 120.0,     1.0 / 252.0, -1.0 / 240.0,
+                                 1.0 / 132.0, -691.0 / 32760.0, 1.0 / 12.0,  -3617.0 / 8160.0};
   return v[j - 1];
 }
 
@@ -107,9 +107,18 @@ struct Survival {
       w_more = p;
       w_fewer = epochs > 0.0 ? p : Jet<N>::constant(0.0);
     } else {
-      const Jet<N> log_r = log1p(-exp(log_rate(log_p)));
-      w_more = -(p * expm1((epochs + 1.0) * log_r));
-      w_fewer = epochs > 0.0 ? -(p * expm1(epochs * log_r)) : Jet<N>::constant(0.0);
+      // With r = 1 - a and X = r^e - 1 = expm1(e log r) <= 0: 1 - r^(e+1) = a - r X, a sum of
+      // two non-negative terms, so W_(e+1) needs no second expm1 (and e = 0 needs no log r).
+      const Jet<N> a = exp(log_rate(log_p));
+      if (epochs > 0.0) {
+        const Jet<N> r_e_minus_1 = expm1(epochs * log1p(-a));
+        w_fewer = -(p * r_e_minus_1);
+        const Jet<N> r = add_constant(-a, 1.0);
+        w_more = p * (a + -(r * r_e_minus_1));
+      } else {
+        w_more = p * a;
+        w_fewer = Jet<N>::constant(0.0);
+      }
     }
     Jet<N> result = Jet<N>::constant(0.0);
     if (partial > 0.0) result = result + partial * log1p(-w_more);

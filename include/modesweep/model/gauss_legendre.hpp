@@ -9,13 +9,13 @@ namespace modesweep::model::detail {
 inline constexpr int gauss_legendre_half = 5;
 // clang-format off
 KOKKOS_INLINE_FUNCTION double gauss_legendre_node(int i) {
-  constexpr double v[] = {
+  static constexpr double v[] = {
     0.97390652851717172008, 0.86506336668898451073, 0.67940956829902440623, 0.4333953941292471908, 0.14887433898163121088,
   };
   return v[i];
 }
 KOKKOS_INLINE_FUNCTION double gauss_legendre_weight(int i) {
-  constexpr double v[] = {
+  static constexpr double v[] = {
     0.066671344308688137594, 0.14945134915058059315, 0.219086362515982044, 0.26926671930999635509, 0.29552422471475287017,
   };
   return v[i];
