@@ -71,7 +71,7 @@ KOKKOS_INLINE_FUNCTION int key_level(std::int64_t key) {
 struct PlanBlockPoints {
   model::PointView points;
   GroupView groups;
-  Kokkos::View<double*> log_eps_N, log_dL;
+  Kokkos::View<double*> capacity, log_eps_N, log_dL;  // capacity: M, kept for later stages
   KeyView keys;
   std::uint64_t first;
   std::uint64_t group_size;
@@ -82,6 +82,7 @@ struct PlanBlockPoints {
     const GroupTerms& g = groups(static_cast<int>(local));
     const double inf = math::infinity;
     const double M = model::capacity_cutoff(p);
+    capacity(i) = M;
     using model::detail::log_reducible_loss;
     log_eps_N(i) = log_reducible_loss(p.alpha, p.beta, g.log_zeta, M, inf, inf, p.learning_rate);
     keys(i) = key_done;
@@ -134,7 +135,7 @@ struct BuildPanels {
 // Stage 4, once per level: points of an accepted panel read dL from it (and are counted);
 // the others move to their panel one level down, or to an exact sum after the last level.
 struct ReadPanels {
-  model::PointView points;
+  Kokkos::View<double*> capacity;
   GroupView groups;
   Kokkos::View<double*> log_dL;
   KeyView keys, panel_keys;
@@ -151,7 +152,7 @@ struct ReadPanels {
       else
         hi = mid;
     }
-    const double M = model::capacity_cutoff(points(i));
+    const double M = capacity(i);
     const int level = key_level(key);
     const double fit = valid(lo)
                            ? panels::interpolate(&sample_x(lo, 0), &samples(lo, 0), &weights(lo, 0),
@@ -212,7 +213,7 @@ struct SmallCapacityTable {
 struct FinishBlockPoints {
   model::PointView points;
   GroupView groups;
-  Kokkos::View<double*> log_eps_N, log_dL;
+  Kokkos::View<double*> capacity, log_eps_N, log_dL;
   KeyView keys;
   Kokkos::View<int*> table_row;  // of each local group, -1 without a small-M table
   PanelTable table;
@@ -225,10 +226,10 @@ struct FinishBlockPoints {
     const int local = static_cast<int>((first + i) / group_size - first_group);
     const GroupTerms& g = groups(local);
     if (keys(i) == key_small) {
-      log_dL(i) = table(table_row(local), static_cast<int>(model::capacity_cutoff(p)));
+      log_dL(i) = table(table_row(local), static_cast<int>(capacity(i)));
     } else if (keys(i) == key_exact) {
-      log_dL(i) = model::detail::log_reducible_loss(
-          p.alpha, p.beta, g.log_zeta, model::capacity_cutoff(p), p.D, p.tau, p.learning_rate);
+      log_dL(i) = model::detail::log_reducible_loss(p.alpha, p.beta, g.log_zeta, capacity(i), p.D,
+                                                    p.tau, p.learning_rate);
     }
     results(i) = model::detail::make_result(log_dL(i), log_eps_N(i), g.log_eps_D, g.log_eps_tau,
                                             p.irreducible);
@@ -250,7 +251,7 @@ V first_elements(V& buffer, const char* label, std::size_t n) {
 struct ChunkResults::Workspace {
   model::PointView points;
   model::ResultView results;
-  Kokkos::View<double*> log_eps_N, log_dL;
+  Kokkos::View<double*> capacity, log_eps_N, log_dL;
   KeyView keys;
 };
 
@@ -264,16 +265,21 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
   const int n = static_cast<int>(points.extent(0));
   const auto log_eps_N = first_elements(workspace.log_eps_N, "modesweep::block_log_eps_N", n);
   const auto log_dL = first_elements(workspace.log_dL, "modesweep::block_log_dL", n);
+  const auto capacity = first_elements(workspace.capacity, "modesweep::block_capacity", n);
   const auto keys = first_elements(workspace.keys, "modesweep::block_keys", n);
-  Kokkos::parallel_for(
-      "modesweep::plan_block_points", Kokkos::RangePolicy<>(0, n),
-      PlanBlockPoints{points, groups, log_eps_N, log_dL, keys, first, group_size, first_group});
+  Kokkos::parallel_for("modesweep::plan_block_points", Kokkos::RangePolicy<>(0, n),
+                       PlanBlockPoints{points, groups, capacity, log_eps_N, log_dL, keys, first,
+                                       group_size, first_group});
   auto keys_host = Kokkos::create_mirror_view(keys);
+  std::vector<std::int64_t> needed;
   for (int level = 0; level <= panels::max_panel_level; ++level) {
     Kokkos::deep_copy(keys_host, keys);
-    std::vector<std::int64_t> needed;
+    // Neighbouring points mostly share a panel: skipping repeats here keeps the list (and
+    // its sort) at about the number of panels instead of the number of points.
+    needed.clear();
     for (int i = 0; i < n; ++i) {
-      if (keys_host(i) >= 0) needed.push_back(keys_host(i));
+      const std::int64_t key = keys_host(i);
+      if (key >= 0 && (needed.empty() || needed.back() != key)) needed.push_back(key);
     }
     if (needed.empty()) break;
     std::sort(needed.begin(), needed.end());
@@ -295,7 +301,7 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
     std::uint64_t interpolated = 0;
     Kokkos::parallel_reduce(
         "modesweep::read_panels", Kokkos::RangePolicy<>(0, n),
-        ReadPanels{points, groups, log_dL, keys, panel_keys, samples, sample_x, weights, valid},
+        ReadPanels{capacity, groups, log_dL, keys, panel_keys, samples, sample_x, weights, valid},
         interpolated);
     stats.interpolated_points += interpolated;
     stats.interpolated_by_level[static_cast<std::size_t>(level)] += interpolated;
@@ -328,9 +334,10 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
   Kokkos::parallel_for("modesweep::small_capacity_table", Kokkos::RangePolicy<>(0, rows),
                        SmallCapacityTable{representatives, groups, table_groups, table});
   stats.small_tables += static_cast<std::uint64_t>(rows);
-  Kokkos::parallel_for("modesweep::finish_block_points", Kokkos::RangePolicy<>(0, n),
-                       FinishBlockPoints{points, groups, log_eps_N, log_dL, keys, table_row, table,
-                                         results, first, group_size, first_group});
+  Kokkos::parallel_for(
+      "modesweep::finish_block_points", Kokkos::RangePolicy<>(0, n),
+      FinishBlockPoints{points, groups, capacity, log_eps_N, log_dL, keys, table_row, table,
+                        results, first, group_size, first_group});
   Kokkos::fence();
 }
 
