@@ -62,6 +62,20 @@ enum class Regime : int {
   time_only = 2,  // D = inf: E[q] = (1 - min(p, c p^beta))^tau
 };
 
+// Jets of r^e with whole e up to this are taken by products (Survival::log_survival).
+inline constexpr double max_power_epochs = 64.0;
+
+// x^n for a whole n >= 1, by binary powering.
+template <int N>
+KOKKOS_INLINE_FUNCTION Jet<N> integer_power(const Jet<N>& x, double n) {
+  Jet<N> result = Jet<N>::constant(1.0), base = x;
+  for (auto m = static_cast<unsigned>(n); m > 0; m >>= 1) {
+    if (m & 1u) result = result * base;
+    if (m > 1) base = base * base;
+  }
+  return result;
+}
+
 // The summand's survival log l = log E[q_k] as a function of log p_k (MODEL.md 2-3).
 struct Survival {
   Regime regime = Regime::general;
@@ -111,7 +125,16 @@ struct Survival {
       // two non-negative terms, so W_(e+1) needs no second expm1 (and e = 0 needs no log r).
       const Jet<N> a = exp(log_rate(log_p));
       if (epochs > 0.0) {
-        const Jet<N> r_e_minus_1 = expm1(epochs * log1p(-a));
+        Jet<N> r_e_minus_1 = expm1(epochs * log1p(-a));
+        if (N > 2 && epochs <= max_power_epochs) {
+          // Near the clamping kink r is small, and the Taylor coefficients of exp(e log r)
+          // come from terms of size (r'/r)^n that cancel (r^e is a polynomial in r); the
+          // Euler-Maclaurin ends need up to the 15th. Products of r keep them exact; the
+          // value keeps expm1's accuracy.
+          const double value = r_e_minus_1.c[0];
+          r_e_minus_1 = add_constant(integer_power(add_constant(-a, 1.0), epochs), -1.0);
+          r_e_minus_1.c[0] = value;
+        }
         w_fewer = -(p * r_e_minus_1);
         const Jet<N> r = add_constant(-a, 1.0);
         w_more = p * (a + -(r * r_e_minus_1));
@@ -209,6 +232,42 @@ class ExactSum {
       scale += math::log(total.value);
     }
     return scale;
+  }
+
+  // log of sum_{k>=a} p_k (1 - E[q_k]) for an integer a >= 2 beyond the learning front
+  // (E[q_a] >= 1/2), the mass that dL(inf) gains back when M shrinks from inf to a - 1:
+  //   dL(a - 1) = dL(inf) + sum_{k>=a} p_k (1 - E[q_k])   (MODEL.md 3).
+  // Euler-Maclaurin from a as in log_value, for g = p (1 - E[q]) in place of f: the integral
+  // by the same Gauss-Laguerre rules (tanh-sinh as fallback), the end corrections from a jet
+  // of log g. Returns NaN where that does not apply: a before the front, or g still too
+  // steep at an end for 8 corrections, 2 g(x) x (lambda / 2 pi)^16 > e^-36 g(x); the caller
+  // then sums dL(a - 1) in full. D and tau must not both be inf.
+  KOKKOS_INLINE_FUNCTION double log_learned_beyond(double a) const {
+    if (!(survival_at(math::log(a)) >= -math::ln2)) return math::quiet_nan();
+    Piece pieces[2];
+    const int n_pieces = split_body(a, math::infinity, pieces);
+    for (int i = 0; i < n_pieces; ++i) {
+      if (!learned_endpoint_converges(pieces[i].a, pieces[i].clamped)) return math::quiet_nan();
+      if (!math::isinf(pieces[i].b) &&
+          !learned_endpoint_converges(pieces[i].b, pieces[i].clamped)) {
+        return math::quiet_nan();
+      }
+    }
+    // Scale: the integral of g from a is about g(a) a / (kappa - 1) <= g(a) a.
+    const double ua = math::log(a);
+    const double scale = log_p_of(ua) + log_learned_share_at(ua, pieces[0].clamped) + ua;
+    ScaledSum total(scale);
+    const double kappa = alpha_ - 1.0 + tail_exponent();
+    for (int i = 0; i < n_pieces; ++i) {
+      const Piece& piece = pieces[i];
+      const double u0 = math::log(piece.a);
+      const bool finite_b = !math::isinf(piece.b);
+      const double u1 = finite_b ? math::log(piece.b) : math::infinity;
+      total.value += learned_integral(u0, u1, piece.clamped, kappa, scale);
+      add_learned_endpoint(piece.a, piece.clamped, -1.0, total);
+      if (finite_b) add_learned_endpoint(piece.b, piece.clamped, +1.0, total);
+    }
+    return total.value > 0.0 ? scale + math::log(total.value) : math::quiet_nan();
   }
 
  private:
@@ -390,30 +449,78 @@ class ExactSum {
     const double h0 = math::fmax(ua, u_half);
     if (ub > h0) {
       total.add_log(log_power_mass(h0, ub));
-      const double kappa = alpha_ - 1.0 + tail_exponent();
-      auto learned_form = [&](double u) {
-        const double l = survival_branch(u, clamped);
-        return one_minus_alpha * u - log_zeta_ + math::log(-math::expm1(l));
-      };
-      auto learned_scaled = [&](double u, double shift) {
-        const double l = survival_branch(u, clamped);
-        return math::exp(one_minus_alpha * u - log_zeta_ + shift) * -math::expm1(l);
-      };
-      double learned;
-      if (!integrate_exponential_tail(learned_scaled, h0, ub, kappa, S, learned)) {
-        const double s_min = finite_b ? math::exp(-kappa * (ub - h0)) : 0.0;
-        const double log_kappa = math::log(kappa);
-        auto in_s = [&](double s) {
-          const double log_s = math::log(s);
-          return learned_form(h0 - log_s / kappa) - log_kappa - log_s;
-        };
-        learned = integrate_tanh_sinh(in_s, s_min, 1.0, S, tanh_sinh_tol);
-      }
-      total.value -= learned;
+      total.value -= learned_integral(h0, ub, clamped, alpha_ - 1.0 + tail_exponent(), S);
     }
     // Endpoint terms and Bernoulli corrections: + f(a)/2 - C(a) + f(b)/2 + C(b).
     add_endpoint(piece.a, clamped, -1.0, total);
     if (finite_b) add_endpoint(piece.b, clamped, +1.0, total);
+  }
+
+  // int_{u0}^{u1} exp((1-alpha)u - log zeta) (1 - E[q]) du / exp(S) where E[q] >= 1/2
+  // (u1 may be inf): Gauss-Laguerre, or tanh-sinh where the two rules disagree (add_piece).
+  // Gauss-Laguerre integrates to inf and subtracts the part beyond u1, so its integrand must
+  // stay smooth beyond u1. An unclamped piece with beta < 1 has the clamping kink somewhere
+  // beyond its end (Survival::log_rate caps a below 1): there tanh-sinh on [u0, u1] alone is
+  // used. Measured: Gauss-Laguerre across that kink erred by up to 2e-12 (learning rates down
+  // to 1e-4, against the long-double direct sum), tanh-sinh by 4e-15.
+  KOKKOS_INLINE_FUNCTION double learned_integral(double u0, double u1, bool clamped, double kappa,
+                                                 double S) const {
+    const double one_minus_alpha = 1.0 - alpha_;
+    auto learned_form = [&](double u) {
+      const double l = survival_branch(u, clamped);
+      return one_minus_alpha * u - log_zeta_ + math::log(-math::expm1(l));
+    };
+    auto learned_scaled = [&](double u, double shift) {
+      const double l = survival_branch(u, clamped);
+      return math::exp(one_minus_alpha * u - log_zeta_ + shift) * -math::expm1(l);
+    };
+    double learned;
+    const bool kink_beyond = !clamped && s_.beta_minus_1 < 0.0 && !math::isinf(u1);
+    if (kink_beyond || !integrate_exponential_tail(learned_scaled, u0, u1, kappa, S, learned)) {
+      const double s_min = math::isinf(u1) ? 0.0 : math::exp(-kappa * (u1 - u0));
+      const double log_kappa = math::log(kappa);
+      auto in_s = [&](double s) {
+        const double log_s = math::log(s);
+        return learned_form(u0 - log_s / kappa) - log_kappa - log_s;
+      };
+      learned = integrate_tanh_sinh(in_s, s_min, 1.0, S, tanh_sinh_tol);
+    }
+    return learned;
+  }
+
+  // log(1 - E[q]) on the branch that applies at u.
+  KOKKOS_INLINE_FUNCTION double log_learned_share_at(double u, bool clamped) const {
+    return math::log(-math::expm1(survival_branch(u, clamped)));
+  }
+
+  // log g = log p + log(1 - E[q]) as a jet in k at x.
+  template <int N>
+  KOKKOS_INLINE_FUNCTION Jet<N> log_learned_jet(double x, bool clamped) const {
+    const Jet<N> log_p = add_constant((-alpha_) * jet_log_of_variable<N>(x), -log_zeta_);
+    return log_p + log(-expm1(s_.log_survival(log_p, clamped)));
+  }
+
+  // Whether 8 Euler-Maclaurin corrections suffice for g at x (log_learned_beyond).
+  KOKKOS_INLINE_FUNCTION bool learned_endpoint_converges(double x, bool clamped) const {
+    constexpr double two_pi = 6.283185307179586;
+    const double rate = math::fabs(log_learned_jet<2>(x, clamped).c[1]);
+    return math::ln2 + math::log(x) + 2.0 * em_corrections * math::log(rate / two_pi) <= -36.0;
+  }
+
+  // g(x)/2 + side * sum_j B_2j/(2j)! g^(2j-1)(x), as add_endpoint does for f.
+  KOKKOS_INLINE_FUNCTION void add_learned_endpoint(double x, bool clamped, double side,
+                                                   ScaledSum& total) const {
+    const double u = math::log(x);
+    if (log_p_of(u) + log_learned_share_at(u, clamped) < total.scale - 80.0) return;
+    Jet<em_jet_order> log_g = log_learned_jet<em_jet_order>(x, clamped);
+    const double log_gx = log_g.c[0];
+    log_g.c[0] = 0.0;
+    const Jet<em_jet_order> relative = exp(log_g);
+    double correction = 0.5;
+    for (int j = 1; j <= em_corrections; ++j) {
+      correction += side * bernoulli_over_index(j) * relative.c[2 * j - 1];
+    }
+    total.value += correction * math::exp(log_gx - total.scale);
   }
 
   // f(x)/2 + side * sum_j B_2j/(2j)! f^(2j-1)(x), derivatives from a jet of log f.

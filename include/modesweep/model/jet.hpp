@@ -101,19 +101,30 @@ KOKKOS_INLINE_FUNCTION Jet<N> expm1(const Jet<N>& a) {
   return r;
 }
 
-// log1p(a): with v = 1 + a, w' v = a' gives w_n = (a_n - (1/n) sum_{k=1}^{n-1} k w_k v_{n-k}) /
-// v_0.
+// The Taylor series of w = log v from the derivatives of v (c[1..]), the value v_0 > 0 and
+// w_0: w' v = v' gives w_n = (v_n - (1/n) sum_{k=1}^{n-1} k w_k v_{n-k}) / v_0.
 template <int N>
-KOKKOS_INLINE_FUNCTION Jet<N> log1p(const Jet<N>& a) {
+KOKKOS_INLINE_FUNCTION Jet<N> log_series(const Jet<N>& v, double v0, double w0) {
   Jet<N> r;
-  r.c[0] = math::log1p(a.c[0]);
-  const double v0 = 1.0 + a.c[0];
+  r.c[0] = w0;
   for (int n = 1; n < N; ++n) {
     double sum = 0.0;
-    for (int k = 1; k < n; ++k) sum += k * r.c[k] * a.c[n - k];
-    r.c[n] = (a.c[n] - sum / n) / v0;
+    for (int k = 1; k < n; ++k) sum += k * r.c[k] * v.c[n - k];
+    r.c[n] = (v.c[n] - sum / n) / v0;
   }
   return r;
+}
+
+// log1p(a): v = 1 + a has the derivatives of a.
+template <int N>
+KOKKOS_INLINE_FUNCTION Jet<N> log1p(const Jet<N>& a) {
+  return log_series(a, 1.0 + a.c[0], math::log1p(a.c[0]));
+}
+
+// log(v) of a positive jet, v_0 taken as it is (log1p(v - 1) would round v_0 - 1).
+template <int N>
+KOKKOS_INLINE_FUNCTION Jet<N> log(const Jet<N>& v) {
+  return log_series(v, v.c[0], math::log(v.c[0]));
 }
 
 }  // namespace modesweep::model
