@@ -113,9 +113,7 @@ KOKKOS_INLINE_FUNCTION double log_dL_of_capacity(const ModelPoint& p, const Grou
     return model::detail::log_reducible_loss(p.alpha, p.beta, g.log_zeta, M, p.D, p.tau,
                                              p.learning_rate);
   }
-  const double hi = math::fmax(g.log_dL_unbounded, log_beyond);
-  const double lo = math::fmin(g.log_dL_unbounded, log_beyond);
-  return math::fmin(0.0, hi + math::log1p(math::exp(lo - hi)));
+  return math::fmin(0.0, model::detail::log_add(g.log_dL_unbounded, log_beyond));
 }
 
 // Stage 2: the exact log dL at every sample of every needed panel, one sample per index.

@@ -733,6 +733,12 @@ KOKKOS_INLINE_FUNCTION bool capacity_beyond_learning(double alpha, double beta, 
   return log_learned_share(s, log_p) + log_eps_N < log_dL_unbounded - 40.0;
 }
 
+// log(e^a + e^b), exact when either is -inf.
+KOKKOS_INLINE_FUNCTION double log_add(double a, double b) {
+  const double hi = math::fmax(a, b), lo = math::fmin(a, b);
+  return math::isinf(lo) ? hi : hi + math::log1p(math::exp(lo - hi));
+}
+
 // log of p_k (1 - E[q_k]) for a mode k >= 1: what dL(M) loses when M grows from k - 1 to k,
 // dL(k - 1) = dL(k) + p_k (1 - E[q_k]) (MODEL.md 3). D and tau must not both be inf.
 KOKKOS_INLINE_FUNCTION double log_capacity_step(double alpha, double log_zeta, const Survival& s,
@@ -789,11 +795,33 @@ KOKKOS_INLINE_FUNCTION LossResult evaluate_point(const ModelPoint& p) {
   const double M = capacity_cutoff(p);
   const double inf = math::infinity;
   using detail::log_reducible_loss;
+  const double log_eps_N = log_reducible_loss(p.alpha, p.beta, lz, M, inf, inf, p.learning_rate);
+  const double log_eps_D = log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, inf, p.learning_rate);
+  const double log_eps_tau =
+      log_reducible_loss(p.alpha, p.beta, lz, inf, inf, p.tau, p.learning_rate);
+  // With tau <= D no position is seen twice, and E[q_k] is that of D = inf (MODEL.md 3:
+  // e = 0, s = tau; or e = 1, s = 0); with tau = inf it is that of the missing mass. Then
+  // dL(M = inf) is eps_tau or eps_D, and beyond the learning front
+  //   dL(M) = dL(inf) + sum_{k>M} p_k (1 - E[q_k])
+  // costs about a third of a full sum (ExactSum::log_learned_beyond).
+  const bool tau_alone = math::isinf(p.D) || (!math::isinf(p.tau) && p.tau <= p.D);
+  const bool data_alone = math::isinf(p.tau) && !math::isinf(p.D);
+  if ((tau_alone || data_alone) && M >= 1.0) {
+    const double log_unbounded = tau_alone ? log_eps_tau : log_eps_D;
+    const double log_beyond =
+        math::isinf(M)
+            ? -inf
+            : detail::ExactSum(p.alpha, lz,
+                               detail::make_survival(p.beta, p.D, p.tau, p.learning_rate))
+                  .log_learned_beyond(M + 1.0);
+    if (!math::isnan(log_beyond)) {
+      return detail::make_result(math::fmin(detail::log_add(log_unbounded, log_beyond), 0.0),
+                                 log_eps_N, log_eps_D, log_eps_tau, p.irreducible);
+    }
+  }
   return detail::make_result(
-      log_reducible_loss(p.alpha, p.beta, lz, M, p.D, p.tau, p.learning_rate),
-      log_reducible_loss(p.alpha, p.beta, lz, M, inf, inf, p.learning_rate),
-      log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, inf, p.learning_rate),
-      log_reducible_loss(p.alpha, p.beta, lz, inf, inf, p.tau, p.learning_rate), p.irreducible);
+      log_reducible_loss(p.alpha, p.beta, lz, M, p.D, p.tau, p.learning_rate), log_eps_N, log_eps_D,
+      log_eps_tau, p.irreducible);
 }
 
 }  // namespace modesweep::model
