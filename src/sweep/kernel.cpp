@@ -33,10 +33,18 @@ struct EvaluateGroups {
     const double inf = math::infinity;
     const double lz = model::log_zeta(p.alpha);
     using model::detail::log_reducible_loss;
-    groups(g) =
-        GroupTerms{lz, log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, p.tau, p.learning_rate),
-                   log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, inf, p.learning_rate),
-                   log_reducible_loss(p.alpha, p.beta, lz, inf, inf, p.tau, p.learning_rate)};
+    const double log_eps_D =
+        log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, inf, p.learning_rate);
+    const double log_eps_tau =
+        log_reducible_loss(p.alpha, p.beta, lz, inf, inf, p.tau, p.learning_rate);
+    using Unbounded = model::detail::Unbounded;
+    const Unbounded unbounded = model::detail::unbounded_loss_is(p.D, p.tau);
+    const double log_dL_unbounded =
+        unbounded == Unbounded::eps_tau ? log_eps_tau
+        : unbounded == Unbounded::eps_D
+            ? log_eps_D
+            : log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, p.tau, p.learning_rate);
+    groups(g) = GroupTerms{lz, log_dL_unbounded, log_eps_D, log_eps_tau};
   }
 };
 

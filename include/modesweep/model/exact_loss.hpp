@@ -733,6 +733,15 @@ KOKKOS_INLINE_FUNCTION bool capacity_beyond_learning(double alpha, double beta, 
   return log_learned_share(s, log_p) + log_eps_N < log_dL_unbounded - 40.0;
 }
 
+// What dL(M = inf) equals (MODEL.md 3): with tau <= D no position is seen twice and E[q_k] is
+// that of D = inf (e = 0, s = tau; or e = 1, s = 0), so dL(inf) = eps_tau; with tau = inf
+// it is the missing mass, eps_D; otherwise a sum of its own.
+enum class Unbounded : int { own_sum, eps_tau, eps_D };
+KOKKOS_INLINE_FUNCTION Unbounded unbounded_loss_is(double D, double tau) {
+  if (math::isinf(D) || (!math::isinf(tau) && tau <= D)) return Unbounded::eps_tau;
+  return math::isinf(tau) ? Unbounded::eps_D : Unbounded::own_sum;
+}
+
 // log(e^a + e^b), exact when either is -inf.
 KOKKOS_INLINE_FUNCTION double log_add(double a, double b) {
   const double hi = math::fmax(a, b), lo = math::fmin(a, b);
@@ -799,15 +808,12 @@ KOKKOS_INLINE_FUNCTION LossResult evaluate_point(const ModelPoint& p) {
   const double log_eps_D = log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, inf, p.learning_rate);
   const double log_eps_tau =
       log_reducible_loss(p.alpha, p.beta, lz, inf, inf, p.tau, p.learning_rate);
-  // With tau <= D no position is seen twice, and E[q_k] is that of D = inf (MODEL.md 3:
-  // e = 0, s = tau; or e = 1, s = 0); with tau = inf it is that of the missing mass. Then
-  // dL(M = inf) is eps_tau or eps_D, and beyond the learning front
+  // Where dL(M = inf) is eps_tau or eps_D (unbounded_loss_is), beyond the learning front
   //   dL(M) = dL(inf) + sum_{k>M} p_k (1 - E[q_k])
   // costs about a third of a full sum (ExactSum::log_learned_beyond).
-  const bool tau_alone = math::isinf(p.D) || (!math::isinf(p.tau) && p.tau <= p.D);
-  const bool data_alone = math::isinf(p.tau) && !math::isinf(p.D);
-  if ((tau_alone || data_alone) && M >= 1.0) {
-    const double log_unbounded = tau_alone ? log_eps_tau : log_eps_D;
+  const detail::Unbounded unbounded = detail::unbounded_loss_is(p.D, p.tau);
+  if (unbounded != detail::Unbounded::own_sum && M >= 1.0) {
+    const double log_unbounded = unbounded == detail::Unbounded::eps_tau ? log_eps_tau : log_eps_D;
     const double log_beyond =
         math::isinf(M)
             ? -inf
