@@ -47,38 +47,9 @@ long double hurwitz_tail_direct(long double s, long double a) {
   return sum;
 }
 
-// p_k and E[q_k] of MODEL.md sections 2-3, in long double.
-struct DirectMode {
-  long double p, q;
-};
-DirectMode direct_mode(const ModelPoint& p, long double zeta, long double k) {
-  const long double alpha = p.alpha, beta = p.beta, c = p.learning_rate;
-  const bool D_inf = std::isinf(p.D), tau_inf = std::isinf(p.tau);
-  long double e = 0.0L, s = 0.0L;
-  if (!D_inf && !tau_inf) {
-    e = std::floor(static_cast<long double>(p.tau) / p.D);
-    s = p.tau - e * p.D;
-  }
-  const long double pk = std::pow(k, -alpha) / zeta;
-  const long double a = std::min(1.0L, c * std::pow(pk, beta - 1.0L));
-  const long double r = 1.0L - a;
-  long double q;
-  if (D_inf && tau_inf) {
-    q = 0.0L;
-  } else if (D_inf) {
-    q = std::pow(1.0L - pk * a, (long double)p.tau);
-  } else if (tau_inf) {
-    q = std::pow(1.0L - pk, (long double)p.D);
-  } else {
-    q = std::pow(1.0L - pk * (1.0L - std::pow(r, e + 1.0L)), s) *
-        std::pow(1.0L - pk * (1.0L - std::pow(r, e)), p.D - s);
-  }
-  return {pk, q};
-}
-
-// 1 - E[q_k] in long double from log E[q_k] (log1p/expm1, as 1 - q would cancel where E[q]
-// is close to 1).
-long double direct_learned_share(const ModelPoint& p, long double zeta, long double k) {
+// log E[q_k] of MODEL.md sections 2-3 in long double, with log1p/expm1 throughout (1 - r^n
+// and 1 - q would cancel). D and tau not both inf.
+long double direct_log_survival(const ModelPoint& p, long double zeta, long double k) {
   const long double alpha = p.alpha, beta = p.beta, c = p.learning_rate;
   const long double pk = std::pow(k, -alpha) / zeta;
   const long double a = std::min(1.0L, c * std::pow(pk, beta - 1.0L));
@@ -86,17 +57,26 @@ long double direct_learned_share(const ModelPoint& p, long double zeta, long dou
   auto taught = [&](long double n) {         // p_k (1 - r^n): one position over n passes
     return n == 0.0L ? 0.0L : -pk * std::expm1(n * log_r);
   };
-  long double log_q;
-  if (std::isinf(p.D)) {
-    log_q = static_cast<long double>(p.tau) * std::log1p(-pk * a);
-  } else if (std::isinf(p.tau)) {
-    log_q = static_cast<long double>(p.D) * std::log1p(-pk);
-  } else {
-    const long double e = std::floor(static_cast<long double>(p.tau) / p.D);
-    const long double s = p.tau - e * p.D;
-    log_q = s * std::log1p(-taught(e + 1.0L)) + (p.D - s) * std::log1p(-taught(e));
-  }
-  return -std::expm1(log_q);
+  if (std::isinf(p.D)) return static_cast<long double>(p.tau) * std::log1p(-pk * a);
+  if (std::isinf(p.tau)) return static_cast<long double>(p.D) * std::log1p(-pk);
+  const long double e = std::floor(static_cast<long double>(p.tau) / p.D);
+  const long double s = p.tau - e * p.D;
+  return s * std::log1p(-taught(e + 1.0L)) + (p.D - s) * std::log1p(-taught(e));
+}
+
+// p_k and E[q_k] in long double.
+struct DirectMode {
+  long double p, q;
+};
+DirectMode direct_mode(const ModelPoint& p, long double zeta, long double k) {
+  const long double pk = std::pow(k, -static_cast<long double>(p.alpha)) / zeta;
+  if (std::isinf(p.D) && std::isinf(p.tau)) return {pk, 0.0L};
+  return {pk, std::exp(direct_log_survival(p, zeta, k))};
+}
+
+// 1 - E[q_k] in long double.
+long double direct_learned_share(const ModelPoint& p, long double zeta, long double k) {
+  return -std::expm1(direct_log_survival(p, zeta, k));
 }
 
 // Direct sum of MODEL.md section 3 over every k <= M, in long double.
@@ -265,7 +245,7 @@ ModelPoint random_domain_point(std::mt19937_64& rng, int i) {
 
 // dL(M) = dL(inf) + sum_{k>M} p_k (1 - E[q_k]) (MODEL.md 3): the sum beyond the learning front
 // (ExactSum::log_learned_beyond, used by the sweep's capacity panels) plus dL(inf) against
-// the full sum for dL(M), over the domain and M from 1e3 to 1e20.
+// the full sum for dL(M), over the domain and M from 1 to 1e20.
 TEST(ExactLoss, LearnedBeyondTheFrontAddsUpToTheFullSum) {
   using modesweep::model::detail::ExactSum;
   std::mt19937_64 rng(20261201);
@@ -274,7 +254,8 @@ TEST(ExactLoss, LearnedBeyondTheFrontAddsUpToTheFullSum) {
   int applied = 0, tried = 0;
   for (int i = 0; i < 3000 && applied < 400; ++i) {
     const ModelPoint p = random_domain_point(rng, i);
-    const double M = std::floor(std::exp(std::log(1e3) + unit(rng) * std::log(1e17)));
+    // M from 1: small starts must be refused (or be right), not only the panels' M >= 1e3
+    const double M = std::floor(std::exp(unit(rng) * std::log(1e20)));
     const double lz = modesweep::model::log_zeta(p.alpha);
     const auto survival =
         modesweep::model::detail::make_survival(p.beta, p.D, p.tau, p.learning_rate);
@@ -290,12 +271,95 @@ TEST(ExactLoss, LearnedBeyondTheFrontAddsUpToTheFullSum) {
     const double expected = log_reducible_loss(p.alpha, p.beta, lz, M, p.D, p.tau, p.learning_rate);
     const double error = relative_error_from_logs(got, expected);
     worst = std::max(worst, error);
-    EXPECT_LT(error, 1e-13) << "alpha=" << p.alpha << " beta=" << p.beta << " M=" << M
+    // both sides carry the full sum's own error (up to ~1e-12 in mixed regimes, e.g.
+    // 6.7e17 epochs of D = 1074 at beta = 2.6, checked against mpmath)
+    EXPECT_LT(error, 3e-12) << "alpha=" << p.alpha << " beta=" << p.beta << " M=" << M
                             << " D=" << p.D << " tau=" << p.tau << " c=" << p.learning_rate;
   }
   std::printf("beyond the front: %d of %d random (point, M) apply\n", applied, tried);
   EXPECT_GE(applied, 400);  // the shortcut must actually be exercised
   report_worst("learned beyond the front + dL(inf) vs full sum", worst);
+}
+
+// evaluate_point's dL where it is eps_tau or eps_D plus the sum beyond M, at small M (the sum's
+// Euler-Maclaurin start must then be refused: its power-law remainder needs a >= 16 + s)
+// against the long-double direct sum.
+TEST(ExactLoss, FreshDataAtSmallCapacitiesMatchesDirectSum) {
+  std::mt19937_64 rng(20261204);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  double worst = 0.0;
+  for (int i = 0; i < 200; ++i) {
+    ModelPoint p;
+    p.alpha = 1.05 + 3.0 * unit(rng);
+    p.beta = 0.5 + 2.5 * unit(rng);
+    p.learning_rate = i % 2 == 0 ? 1.0 : std::exp(std::log(1e-2) * unit(rng));
+    p.gamma = 1.0;
+    p.N = std::floor(1.0 + 300.0 * unit(rng) * unit(rng));
+    p.tau = std::floor(std::exp(unit(rng) * std::log(1e4)));
+    p.D = i % 3 == 0 ? inf : i % 3 == 1 ? p.tau : std::floor(p.tau * (1.0 + 5.0 * unit(rng)));
+    if (i % 5 == 4) {  // the missing mass: tau = inf
+      p.D = p.tau;
+      p.tau = inf;
+    }
+    const double error = relative_error_from_logs(modesweep::model::evaluate_point(p).log_dL,
+                                                  static_cast<double>(std::log(direct_dL(p))));
+    worst = std::max(worst, error);
+    EXPECT_LT(error, 1e-13) << "alpha=" << p.alpha << " beta=" << p.beta << " N=" << p.N
+                            << " D=" << p.D << " tau=" << p.tau << " c=" << p.learning_rate;
+  }
+  // Found in review: starts this small passed the end-correction check alone and erred by
+  // about 1.3e-11 before the a >= 16 + s bound.
+  const double cases[][5] = {// alpha, beta, learning rate, D, tau; M = 3
+                             {1.2, 1.0, 1.0, 20.0, 7.0},
+                             {1.2, 1.0, 1.0, 5.0, inf},
+                             {1.1, 1.0, 0.1, inf, 50.0}};
+  for (const auto& c : cases) {
+    ModelPoint p;
+    p.alpha = c[0];
+    p.beta = c[1];
+    p.learning_rate = c[2];
+    p.D = c[3];
+    p.tau = c[4];
+    p.gamma = 1.0;
+    p.N = 3.0;
+    const double error = relative_error_from_logs(modesweep::model::evaluate_point(p).log_dL,
+                                                  static_cast<double>(std::log(direct_dL(p))));
+    worst = std::max(worst, error);
+    EXPECT_LT(error, 1e-13) << "alpha=" << p.alpha << " D=" << p.D << " tau=" << p.tau;
+  }
+  report_worst("evaluate_point, fresh data, M <= 300, vs direct sum", worst);
+}
+
+// dL(M = inf) with tau <= D (tau < D, tau == D, non-integer D) is the time-only loss eps_tau
+// (unbounded_loss_is, used by evaluate_point and the sweep's groups): two different survival
+// laws of exact_loss.hpp, the general one and D = inf, must give the same sum.
+TEST(ExactLoss, FreshDataLossEqualsTheTimeOnlyLoss) {
+  std::mt19937_64 rng(20261203);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  double worst = 0.0;
+  for (int i = 0; i < 300; ++i) {
+    ModelPoint p = random_domain_point(rng, i);
+    p.tau = std::floor(std::exp(unit(rng) * std::log(1e22)));
+    if (i % 3 == 0) p.D = p.tau;                                   // one epoch exactly
+    if (i % 3 == 1) p.D = p.tau * (1.0 + 10.0 * unit(rng)) + 0.5;  // non-integer D > tau
+    if (i % 3 == 2) p.D = inf;
+    ASSERT_EQ(modesweep::model::detail::unbounded_loss_is(p.D, p.tau),
+              modesweep::model::detail::Unbounded::eps_tau);
+    const double lz = modesweep::model::log_zeta(p.alpha);
+    using modesweep::model::detail::log_reducible_loss;
+    const double own = log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, p.tau, p.learning_rate);
+    const double time_only =
+        log_reducible_loss(p.alpha, p.beta, lz, inf, inf, p.tau, p.learning_rate);
+    const double error = relative_error_from_logs(own, time_only);
+    worst = std::max(worst, error);
+    EXPECT_LT(error, 1e-13) << "alpha=" << p.alpha << " beta=" << p.beta << " D=" << p.D
+                            << " tau=" << p.tau << " c=" << p.learning_rate;
+  }
+  EXPECT_EQ(modesweep::model::detail::unbounded_loss_is(10.0, 11.0),
+            modesweep::model::detail::Unbounded::own_sum);
+  EXPECT_EQ(modesweep::model::detail::unbounded_loss_is(10.0, inf),
+            modesweep::model::detail::Unbounded::eps_D);
+  report_worst("dL(inf) with tau <= D vs eps_tau", worst);
 }
 
 // The same sum against a long-double direct sum over a window of modes: S(a) - S(a + n) =

@@ -125,18 +125,19 @@ struct Survival {
       // two non-negative terms, so W_(e+1) needs no second expm1 (and e = 0 needs no log r).
       const Jet<N> a = exp(log_rate(log_p));
       if (epochs > 0.0) {
-        Jet<N> r_e_minus_1 = expm1(epochs * log1p(-a));
+        const Jet<N> r = add_constant(-a, 1.0);
+        Jet<N> r_e_minus_1;
         if (N > 2 && epochs <= max_power_epochs) {
           // Near the clamping kink r is small, and the Taylor coefficients of exp(e log r)
           // come from terms of size (r'/r)^n that cancel (r^e is a polynomial in r); the
           // Euler-Maclaurin ends need up to the 15th. Products of r keep them exact; the
           // value keeps expm1's accuracy.
-          const double value = r_e_minus_1.c[0];
-          r_e_minus_1 = add_constant(integer_power(add_constant(-a, 1.0), epochs), -1.0);
-          r_e_minus_1.c[0] = value;
+          r_e_minus_1 = add_constant(integer_power(r, epochs), -1.0);
+          r_e_minus_1.c[0] = math::expm1(epochs * math::log1p(-a.c[0]));
+        } else {
+          r_e_minus_1 = expm1(epochs * log1p(-a));
         }
         w_fewer = -(p * r_e_minus_1);
-        const Jet<N> r = add_constant(-a, 1.0);
         w_more = p * (a + -(r * r_e_minus_1));
       } else {
         w_more = p * a;
@@ -243,6 +244,9 @@ class ExactSum {
   // steep at an end for 8 corrections, 2 g(x) x (lambda / 2 pi)^16 > e^-36 g(x); the caller
   // then sums dL(a - 1) in full. D and tau must not both be inf.
   KOKKOS_INLINE_FUNCTION double log_learned_beyond(double a) const {
+    // From a >= 16 + s, s = alpha + nu the decay exponent of g, the power-law part of the
+    // remainder, (s)_17 / (2 pi a)^16, is negligible (as K0 = 16 + alpha in log_value).
+    if (a < 16.0 + math::ceil(alpha_ + tail_exponent())) return math::quiet_nan();
     if (!(survival_at(math::log(a)) >= -math::ln2)) return math::quiet_nan();
     Piece pieces[2];
     const int n_pieces = split_body(a, math::infinity, pieces);
@@ -253,7 +257,7 @@ class ExactSum {
         return math::quiet_nan();
       }
     }
-    // Scale: the integral of g from a is about g(a) a / (kappa - 1) <= g(a) a.
+    // Scale: the integral of g from a is about g(a) a / kappa <= g(a) a.
     const double ua = math::log(a);
     const double scale = log_p_of(ua) + log_learned_share_at(ua, pieces[0].clamped) + ua;
     ScaledSum total(scale);
@@ -475,7 +479,8 @@ class ExactSum {
       return math::exp(one_minus_alpha * u - log_zeta_ + shift) * -math::expm1(l);
     };
     double learned;
-    const bool kink_beyond = !clamped && s_.beta_minus_1 < 0.0 && !math::isinf(u1);
+    const bool kink_beyond =
+        !clamped && s_.beta_minus_1 < 0.0 && !math::isinf(u1) && s_.regime != Regime::data_only;
     if (kink_beyond || !integrate_exponential_tail(learned_scaled, u0, u1, kappa, S, learned)) {
       const double s_min = math::isinf(u1) ? 0.0 : math::exp(-kappa * (u1 - u0));
       const double log_kappa = math::log(kappa);
