@@ -109,21 +109,6 @@ struct PlanBlockPoints {
   }
 };
 
-// log dL(M) for a block point's capacity M >= 1 (D, tau not both inf). Beyond the learning
-// front, dL(M) = dL(inf) + sum_{k>M} p_k (1 - E[q_k]) with dL(inf) already known: the sum
-// from M + 1 (exact_loss.hpp, log_learned_beyond) costs about a third of a full sum.
-KOKKOS_INLINE_FUNCTION double log_dL_of_capacity(const ModelPoint& p, const GroupTerms& g,
-                                                 double M) {
-  const auto survival = model::detail::make_survival(p.beta, p.D, p.tau, p.learning_rate);
-  const double log_beyond =
-      model::detail::ExactSum(p.alpha, g.log_zeta, survival).log_learned_beyond(M + 1.0);
-  if (math::isnan(log_beyond)) {
-    return model::detail::log_reducible_loss(p.alpha, p.beta, g.log_zeta, M, p.D, p.tau,
-                                             p.learning_rate);
-  }
-  return math::fmin(0.0, model::detail::log_add(g.log_dL_unbounded, log_beyond));
-}
-
 // Stage 2: the exact log dL at every sample of every needed panel, one sample per index.
 struct EvaluatePanelSamples {
   model::PointView representatives;
@@ -137,7 +122,9 @@ struct EvaluatePanelSamples {
     const ModelPoint& p = representatives(local);
     const double M = panels::sample_capacity(key_level(key), key % index_stride, j);
     sample_x(slot, j) = math::log(M);  // computed once: stages 3 and 4 read the same x
-    samples(slot, j) = log_dL_of_capacity(p, groups(local), M);
+    samples(slot, j) = model::detail::log_reducible_loss_from_unbounded(
+        p.alpha, p.beta, groups(local).log_zeta, M, p.D, p.tau, p.learning_rate,
+        groups(local).log_dL_unbounded);
   }
 };
 

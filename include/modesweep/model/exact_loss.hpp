@@ -48,6 +48,7 @@ inline constexpr double head_drop_efolds = 80.0;
 inline constexpr double quadrature_rtol = 1e-10;
 inline constexpr double tanh_sinh_tol = 1e-12;
 inline constexpr double laguerre_tol = 1e-11;
+inline constexpr double two_pi = 6.283185307179586;
 
 // B_2j / (2j), j = 1..8: the Euler-Maclaurin weights once f^(2j-1) = (2j-1)! F_(2j-1) f.
 KOKKOS_INLINE_FUNCTION double bernoulli_over_index(int j) {
@@ -296,8 +297,13 @@ class ExactSum {
   }
   // l and dl/dk at k = x (a Jet<2> in k).
   KOKKOS_INLINE_FUNCTION Jet<2> survival_slope(double x) const {
-    const Jet<2> log_p = add_constant((-alpha_) * jet_log_of_variable<2>(x), -log_zeta_);
+    const Jet<2> log_p = log_p_jet<2>(x);
     return s_.log_survival(log_p, s_.clamped(log_p.value()));
+  }
+  // log p_k as a jet in k at x.
+  template <int N>
+  KOKKOS_INLINE_FUNCTION Jet<N> log_p_jet(double x) const {
+    return add_constant((-alpha_) * jet_log_of_variable<N>(x), -log_zeta_);
   }
 
   // Decay exponent nu of 1 - E[q_k] ~ k^(-nu) as k -> inf: p a ~ p^beta for beta > 1
@@ -327,7 +333,6 @@ class ExactSum {
   // negligible and skipped. Returns M + 1 when no such k <= M exists.
   KOKKOS_INLINE_FUNCTION double em_start(double K0, double M, double u_max, double S) const {
     if (M < K0) return M + 1.0;
-    constexpr double two_pi = 6.283185307179586;
     constexpr double y_skip = 400.0;
     double u = math::log(K0);
     if (survival_at(u) < -y_skip) u = solve_survival(y_skip, u, u_max);
@@ -501,13 +506,12 @@ class ExactSum {
   // log g = log p + log(1 - E[q]) as a jet in k at x.
   template <int N>
   KOKKOS_INLINE_FUNCTION Jet<N> log_learned_jet(double x, bool clamped) const {
-    const Jet<N> log_p = add_constant((-alpha_) * jet_log_of_variable<N>(x), -log_zeta_);
+    const Jet<N> log_p = log_p_jet<N>(x);
     return log_p + log(-expm1(s_.log_survival(log_p, clamped)));
   }
 
   // Whether 8 Euler-Maclaurin corrections suffice for g at x (log_learned_beyond).
   KOKKOS_INLINE_FUNCTION bool learned_endpoint_converges(double x, bool clamped) const {
-    constexpr double two_pi = 6.283185307179586;
     const double rate = math::fabs(log_learned_jet<2>(x, clamped).c[1]);
     return math::ln2 + math::log(x) + 2.0 * em_corrections * math::log(rate / two_pi) <= -36.0;
   }
@@ -517,15 +521,7 @@ class ExactSum {
                                                    ScaledSum& total) const {
     const double u = math::log(x);
     if (log_p_of(u) + log_learned_share_at(u, clamped) < total.scale - 80.0) return;
-    Jet<em_jet_order> log_g = log_learned_jet<em_jet_order>(x, clamped);
-    const double log_gx = log_g.c[0];
-    log_g.c[0] = 0.0;
-    const Jet<em_jet_order> relative = exp(log_g);
-    double correction = 0.5;
-    for (int j = 1; j <= em_corrections; ++j) {
-      correction += side * bernoulli_over_index(j) * relative.c[2 * j - 1];
-    }
-    total.value += correction * math::exp(log_gx - total.scale);
+    add_end_terms(log_learned_jet<em_jet_order>(x, clamped), side, total);
   }
 
   // f(x)/2 + side * sum_j B_2j/(2j)! f^(2j-1)(x), derivatives from a jet of log f.
@@ -535,17 +531,21 @@ class ExactSum {
     // corrections are within a factor lambda^15 of f) is skipped without its jet.
     const double u = math::log(x);
     if (log_p_of(u) + survival_branch(u, clamped) < total.scale - 80.0) return;
-    const Jet<em_jet_order> log_p =
-        add_constant((-alpha_) * jet_log_of_variable<em_jet_order>(x), -log_zeta_);
-    Jet<em_jet_order> log_f = log_p + s_.log_survival(log_p, clamped);
-    const double log_fx = log_f.c[0];
-    log_f.c[0] = 0.0;
-    const Jet<em_jet_order> relative = exp(log_f);  // Taylor coefficients of f / f(x)
+    const Jet<em_jet_order> log_p = log_p_jet<em_jet_order>(x);
+    add_end_terms(log_p + s_.log_survival(log_p, clamped), side, total);
+  }
+
+  // h(x)/2 + side * sum_j B_2j/(2j)! h^(2j-1)(x) from the jet of log h at x (f or g).
+  KOKKOS_INLINE_FUNCTION static void add_end_terms(Jet<em_jet_order> log_h, double side,
+                                                   ScaledSum& total) {
+    const double log_hx = log_h.c[0];
+    log_h.c[0] = 0.0;
+    const Jet<em_jet_order> relative = exp(log_h);  // Taylor coefficients of h / h(x)
     double correction = 0.5;
     for (int j = 1; j <= em_corrections; ++j) {
       correction += side * bernoulli_over_index(j) * relative.c[2 * j - 1];
     }
-    total.value += correction * math::exp(log_fx - total.scale);
+    total.value += correction * math::exp(log_hx - total.scale);
   }
 
  public:
@@ -761,6 +761,24 @@ KOKKOS_INLINE_FUNCTION double log_capacity_step(double alpha, double log_zeta, c
   return log_p + log_learned_share(s, log_p);
 }
 
+// log dL(M) for M >= 1 when log dL(M = inf) is already known (a sweep block's group terms, or
+// eps_tau / eps_D in evaluate_point): beyond the learning front
+//   dL(M) = dL(inf) + sum_{k>M} p_k (1 - E[q_k])
+// costs about a third of a full sum (ExactSum::log_learned_beyond); elsewhere the full sum.
+// D and tau must not both be inf.
+KOKKOS_INLINE_FUNCTION double log_reducible_loss_from_unbounded(double alpha, double beta,
+                                                                double log_zeta, double M, double D,
+                                                                double tau, double learning_rate,
+                                                                double log_unbounded) {
+  if (math::isinf(M)) return math::fmin(log_unbounded, 0.0);
+  const double log_beyond = ExactSum(alpha, log_zeta, make_survival(beta, D, tau, learning_rate))
+                                .log_learned_beyond(M + 1.0);
+  if (math::isnan(log_beyond)) {
+    return log_reducible_loss(alpha, beta, log_zeta, M, D, tau, learning_rate);
+  }
+  return math::fmin(log_add(log_unbounded, log_beyond), 0.0);
+}
+
 // Assembles a LossResult from the four logs (MODEL.md 5, "Joint": the bottleneck is the
 // largest single-resource loss).
 KOKKOS_INLINE_FUNCTION LossResult make_result(double log_dL, double log_eps_N, double log_eps_D,
@@ -813,26 +831,15 @@ KOKKOS_INLINE_FUNCTION LossResult evaluate_point(const ModelPoint& p) {
   const double log_eps_D = log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, inf, p.learning_rate);
   const double log_eps_tau =
       log_reducible_loss(p.alpha, p.beta, lz, inf, inf, p.tau, p.learning_rate);
-  // Where dL(M = inf) is eps_tau or eps_D (unbounded_loss_is), beyond the learning front
-  //   dL(M) = dL(inf) + sum_{k>M} p_k (1 - E[q_k])
-  // costs about a third of a full sum (ExactSum::log_learned_beyond).
+  // Where dL(M = inf) is eps_tau or eps_D (unbounded_loss_is), dL(M) starts from it.
   const detail::Unbounded unbounded = detail::unbounded_loss_is(p.D, p.tau);
-  if (unbounded != detail::Unbounded::own_sum && M >= 1.0) {
-    const double log_unbounded = unbounded == detail::Unbounded::eps_tau ? log_eps_tau : log_eps_D;
-    const double log_beyond =
-        math::isinf(M)
-            ? -inf
-            : detail::ExactSum(p.alpha, lz,
-                               detail::make_survival(p.beta, p.D, p.tau, p.learning_rate))
-                  .log_learned_beyond(M + 1.0);
-    if (!math::isnan(log_beyond)) {
-      return detail::make_result(math::fmin(detail::log_add(log_unbounded, log_beyond), 0.0),
-                                 log_eps_N, log_eps_D, log_eps_tau, p.irreducible);
-    }
-  }
-  return detail::make_result(
-      log_reducible_loss(p.alpha, p.beta, lz, M, p.D, p.tau, p.learning_rate), log_eps_N, log_eps_D,
-      log_eps_tau, p.irreducible);
+  const double log_dL =
+      unbounded == detail::Unbounded::own_sum || M < 1.0
+          ? log_reducible_loss(p.alpha, p.beta, lz, M, p.D, p.tau, p.learning_rate)
+          : detail::log_reducible_loss_from_unbounded(
+                p.alpha, p.beta, lz, M, p.D, p.tau, p.learning_rate,
+                unbounded == detail::Unbounded::eps_tau ? log_eps_tau : log_eps_D);
+  return detail::make_result(log_dL, log_eps_N, log_eps_D, log_eps_tau, p.irreducible);
 }
 
 }  // namespace modesweep::model
