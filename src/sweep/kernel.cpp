@@ -15,19 +15,63 @@ namespace {
 
 using model::ModelPoint;
 
-// What a (alpha, beta, D, tau) group shares: log zeta, log dL(M = inf), log eps_D, log eps_tau.
+// What a (alpha, beta, D, tau) group shares: log zeta, log dL(M = inf), log eps_D, log eps_tau,
+// and the capacity from which dL(M) = dL(inf) (beyond_learning_capacity).
 struct GroupTerms {
   double log_zeta;
   double log_dL_unbounded;
   double log_eps_D;
   double log_eps_tau;
+  double beyond_learning;
 };
 using GroupView = Kokkos::View<GroupTerms*>;
+
+// The finite capacities a factorial grid's groups hold lie in [lowest, highest]: M grows with
+// N >= 1 and with gamma, so the ends come from the axes' ends (a grid constant).
+struct CapacityRange {
+  double lowest = math::infinity;
+  double highest = -math::infinity;
+};
+
+// A capacity M* of the group from which every M >= M* has dL(M) = dL(inf) in double
+// precision; infinity when none in `range` has. The test (exact_loss.hpp,
+// capacity_beyond_learning) bounds the learned mass beyond M, which falls as M grows, so it
+// holds on [M*, inf) once it holds at M*. M* is found once per group by bisection in ln M
+// over the grid's capacity range, a fixed number of steps, and is the last capacity the test
+// passed at: it depends on the group alone (any chunking, same bits), and a point is then a
+// comparison instead of a survival evaluation each. Capacities within the last step below M*
+// take the panels, which are exact too, only dearer.
+KOKKOS_INLINE_FUNCTION double beyond_learning_capacity(const ModelPoint& p, double log_zeta,
+                                                       double log_dL_unbounded,
+                                                       CapacityRange range) {
+  const auto beyond = [&](double M) {
+    return model::detail::capacity_beyond_learning(
+        p.alpha, p.beta, log_zeta, M, p.D, p.tau, p.learning_rate, log_dL_unbounded,
+        model::log_hurwitz_zeta(p.alpha, M + 1.0) - log_zeta);  // log eps_N(M)
+  };
+  const double inf = math::infinity;
+  if (!(range.lowest <= range.highest) || !(range.highest >= 1.0)) return inf;
+  if (beyond(range.lowest)) return range.lowest;
+  if (!beyond(range.highest)) return inf;
+  double lo = math::log(math::fmax(range.lowest, 1.0)), hi = math::log(range.highest);
+  double passed = range.highest;           // the test holds here
+  for (int step = 0; step < 40; ++step) {  // ln M to (hi - lo) / 2^40
+    const double mid = 0.5 * (lo + hi), M = math::exp(mid);
+    if (beyond(M)) {
+      hi = mid;
+      passed = M;
+    } else {
+      lo = mid;
+    }
+  }
+  return passed;
+}
 
 // One representative point per group (its gamma and N are irrelevant here).
 struct EvaluateGroups {
   model::PointView representatives;
   GroupView groups;
+  CapacityRange capacities;
   KOKKOS_INLINE_FUNCTION void operator()(const int g) const {
     const ModelPoint& p = representatives(g);
     const double inf = math::infinity;
@@ -44,7 +88,8 @@ struct EvaluateGroups {
         : unbounded == Unbounded::eps_D
             ? log_eps_D
             : log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, p.tau, p.learning_rate);
-    groups(g) = GroupTerms{lz, log_dL_unbounded, log_eps_D, log_eps_tau};
+    groups(g) = GroupTerms{lz, log_dL_unbounded, log_eps_D, log_eps_tau,
+                           beyond_learning_capacity(p, lz, log_dL_unbounded, capacities)};
   }
 };
 
@@ -73,12 +118,47 @@ KOKKOS_INLINE_FUNCTION int key_level(std::int64_t key) {
   return static_cast<int>(key / index_stride % level_count);
 }
 
-// Stage 1: eps_N of every point, and dL where no sum is needed (M = inf; M beyond what is
-// learned, exact_loss.hpp capacity_beyond_learning; D = tau = inf, a Hurwitz zeta); the
-// others get the key of their level-0 capacity panel, or key_small below min_panel_capacity.
+// Stage 0, the capacity terms: M and log eps_N = log zeta(alpha, M + 1) - log zeta(alpha)
+// depend on a point's (gamma, N) and alpha only (MODEL.md 3, 5), and the (gamma, N) axes are
+// the innermost: point i of a chunk has the (gamma, N) of point i % G (G = group size). So M is
+// computed once per position j < min(n, G), and log eps_N once per (alpha, position) the
+// chunk holds, instead of once per point (a Hurwitz zeta each). Same function, same
+// arguments: the same bits as per point.
+struct CapacityTable {
+  model::PointView points;  // of the chunk: position j is point j
+  Kokkos::View<double*> capacity;
+  KOKKOS_INLINE_FUNCTION void operator()(const int j) const {
+    capacity(j) = model::capacity_cutoff(points(j));
+  }
+};
+// One row per distinct alpha of the chunk's groups; entries no point reads are skipped.
+struct CapacityLossTable {
+  model::PointView representatives;
+  GroupView groups;
+  Kokkos::View<int*> row_group;  // a group of each row's alpha
+  Kokkos::View<double*> capacity;
+  Kokkos::View<std::uint8_t**, Kokkos::LayoutRight> needed;
+  PanelTable log_eps_N;
+  KOKKOS_INLINE_FUNCTION void operator()(const int row, const int j) const {
+    if (!needed(row, j)) return;
+    const int local = row_group(row);
+    const ModelPoint& p = representatives(local);
+    const double inf = math::infinity;
+    log_eps_N(row, j) = model::detail::log_reducible_loss(p.alpha, p.beta, groups(local).log_zeta,
+                                                          capacity(j), inf, inf, p.learning_rate);
+  }
+};
+
+// Stage 1: M and eps_N of every point (read from stage 0), and dL where no sum is needed
+// (M = inf; M at or beyond the group's beyond_learning capacity; D = tau = inf, a Hurwitz
+// zeta); the others get the key of their level-0 capacity panel, or key_small below
+// min_panel_capacity.
 struct PlanBlockPoints {
   model::PointView points;
   GroupView groups;
+  Kokkos::View<double*> capacity_table;               // stage 0
+  PanelTable log_eps_N_table;                         // stage 0
+  Kokkos::View<int*> group_row;                       // of each local group in that table
   Kokkos::View<double*> capacity, log_eps_N, log_dL;  // capacity: M, kept for later stages
   KeyView keys;
   std::uint64_t first;
@@ -88,19 +168,17 @@ struct PlanBlockPoints {
     const ModelPoint& p = points(i);
     const std::uint64_t local = (first + i) / group_size - first_group;
     const GroupTerms& g = groups(static_cast<int>(local));
-    const double inf = math::infinity;
-    const double M = model::capacity_cutoff(p);
+    const int position = static_cast<int>(static_cast<std::uint64_t>(i) % group_size);
+    const double M = capacity_table(position);
     capacity(i) = M;
-    using model::detail::log_reducible_loss;
-    log_eps_N(i) = log_reducible_loss(p.alpha, p.beta, g.log_zeta, M, inf, inf, p.learning_rate);
+    log_eps_N(i) = log_eps_N_table(group_row(static_cast<int>(local)), position);
     keys(i) = key_done;
-    if (math::isinf(M) || model::detail::capacity_beyond_learning(
-                              p.alpha, p.beta, g.log_zeta, M, p.D, p.tau, p.learning_rate,
-                              g.log_dL_unbounded, log_eps_N(i))) {
+    if (M >= g.beyond_learning) {  // M = inf included
       log_dL(i) = g.log_dL_unbounded;
     } else if ((math::isinf(p.D) && math::isinf(p.tau)) || M < 1.0) {
       // a Hurwitz zeta, or dL = 1 when no mode is representable
-      log_dL(i) = log_reducible_loss(p.alpha, p.beta, g.log_zeta, M, p.D, p.tau, p.learning_rate);
+      log_dL(i) = model::detail::log_reducible_loss(p.alpha, p.beta, g.log_zeta, M, p.D, p.tau,
+                                                    p.learning_rate);
     } else if (M < panels::min_panel_capacity) {
       keys(i) = key_small;
     } else {
@@ -276,9 +354,53 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
   const auto log_dL = first_elements(workspace.log_dL, "modesweep::block_log_dL", n);
   const auto capacity = first_elements(workspace.capacity, "modesweep::block_capacity", n);
   const auto keys = first_elements(workspace.keys, "modesweep::block_keys", n);
-  Kokkos::parallel_for("modesweep::plan_block_points", Kokkos::RangePolicy<>(0, n),
-                       PlanBlockPoints{points, groups, capacity, log_eps_N, log_dL, keys, first,
-                                       group_size, first_group});
+  const int n_groups = static_cast<int>(groups.extent(0));
+
+  // Stage 0: one capacity-table row per distinct alpha (bitwise) of the chunk's groups.
+  const int positions = static_cast<int>(std::min<std::uint64_t>(n, group_size));
+  auto representatives_host =
+      Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), representatives);
+  Kokkos::View<int*> group_row("modesweep::capacity_group_row", n_groups);
+  auto group_row_host = Kokkos::create_mirror_view(group_row);
+  std::vector<int> row_group_list;
+  for (int local = 0; local < n_groups; ++local) {
+    int row = 0;
+    while (row < static_cast<int>(row_group_list.size()) &&
+           representatives_host(row_group_list[static_cast<std::size_t>(row)]).alpha !=
+               representatives_host(local).alpha) {
+      ++row;
+    }
+    if (row == static_cast<int>(row_group_list.size())) row_group_list.push_back(local);
+    group_row_host(local) = row;
+  }
+  const int alpha_rows = static_cast<int>(row_group_list.size());
+  Kokkos::View<int*> row_group("modesweep::capacity_row_group", alpha_rows);
+  auto row_group_host = Kokkos::create_mirror_view(row_group);
+  for (int row = 0; row < alpha_rows; ++row) row_group_host(row) = row_group_list[std::size_t(row)];
+  Kokkos::View<std::uint8_t**, Kokkos::LayoutRight> eps_needed("modesweep::capacity_needed",
+                                                               alpha_rows, positions);
+  auto needed_host = Kokkos::create_mirror_view(eps_needed);
+  Kokkos::deep_copy(needed_host, std::uint8_t{0});
+  for (int i = 0; i < n; ++i) {
+    const int local = static_cast<int>((first + i) / group_size - first_group);
+    needed_host(group_row_host(local), static_cast<int>(std::uint64_t(i) % group_size)) = 1;
+  }
+  Kokkos::deep_copy(group_row, group_row_host);
+  Kokkos::deep_copy(row_group, row_group_host);
+  Kokkos::deep_copy(eps_needed, needed_host);
+  Kokkos::View<double*> capacity_table("modesweep::capacity_table", positions);
+  PanelTable log_eps_N_table("modesweep::capacity_log_eps_N", alpha_rows, positions);
+  Kokkos::parallel_for("modesweep::capacity_table", Kokkos::RangePolicy<>(0, positions),
+                       CapacityTable{points, capacity_table});
+  Kokkos::parallel_for("modesweep::capacity_log_eps_N",
+                       Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {alpha_rows, positions}),
+                       CapacityLossTable{representatives, groups, row_group, capacity_table,
+                                         eps_needed, log_eps_N_table});
+
+  Kokkos::parallel_for(
+      "modesweep::plan_block_points", Kokkos::RangePolicy<>(0, n),
+      PlanBlockPoints{points, groups, capacity_table, log_eps_N_table, group_row, capacity,
+                      log_eps_N, log_dL, keys, first, group_size, first_group});
   auto keys_host = Kokkos::create_mirror_view(keys);
   std::vector<std::int64_t> needed;
   for (int level = 0; level <= panels::max_panel_level; ++level) {
@@ -320,7 +442,6 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
     for (int s = 0; s < P; ++s) stats.panels_rejected += valid_host(s) ? 0 : 1;
   }
   Kokkos::deep_copy(keys_host, keys);
-  const int n_groups = static_cast<int>(groups.extent(0));
   Kokkos::View<int*> table_row("modesweep::small_table_row", n_groups);
   auto table_row_host = Kokkos::create_mirror(table_row);
   Kokkos::deep_copy(table_row_host, -1);
@@ -348,6 +469,23 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
       FinishBlockPoints{points, groups, capacity, log_eps_N, log_dL, keys, table_row, table,
                         results, first, group_size, first_group});
   Kokkos::fence();
+}
+
+CapacityRange capacity_range(const grid::Grid& grid) {
+  const spec::SweepSpec& spec = grid.spec();
+  const auto& N = spec.axes[spec::N].values;
+  const auto& gamma = spec.axes[spec::gamma].values;
+  CapacityRange range;
+  for (const double n : N) {
+    if (math::isinf(n)) continue;
+    for (const double g : {*std::min_element(gamma.begin(), gamma.end()),
+                           *std::max_element(gamma.begin(), gamma.end())}) {
+      const double M = model::detail::capacity_cutoff(n, g, spec.capacity_scale);
+      range.lowest = std::min(range.lowest, M);
+      range.highest = std::max(range.highest, M);
+    }
+  }
+  return range;
 }
 
 }  // namespace
@@ -409,7 +547,7 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
     Kokkos::deep_copy(representatives, representatives_host);
     GroupView groups("modesweep::group_terms", n_groups);
     Kokkos::parallel_for("modesweep::evaluate_groups", Kokkos::RangePolicy<>(0, n_groups),
-                         EvaluateGroups{representatives, groups});
+                         EvaluateGroups{representatives, groups, capacity_range(grid)});
     evaluate_block_points(points, representatives, groups, begin, G, g0, results, workspace,
                           out.stats);
     Kokkos::fence();
