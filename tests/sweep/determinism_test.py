@@ -9,11 +9,13 @@ import re
 import subprocess
 import sys
 
+from mpi_run_env import mpi_run_env
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
+def run(cmd, env=None):
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if r.returncode != 0:
         print(f"determinism_test: FAIL: {' '.join(cmd)} exited {r.returncode}: {r.stderr}")
         sys.exit(1)
@@ -34,7 +36,8 @@ def main():
         with open(variant, "w") as f:
             f.write(re.sub(r"^chunk_points\s*=\s*\d+", f"chunk_points = {chunk}", text, flags=re.M))
         out = os.path.join(workdir, f"{name}-n{ranks}-c{chunk}.h5")
-        run(mpiexec + ["-n", str(ranks), binary, "run", variant, "--out", out, "--force", "-q"])
+        run(mpiexec + ["-n", str(ranks), binary, "run", variant, "--out", out, "--force", "-q"],
+            env=mpi_run_env(ranks))
         outputs.append((ranks, chunk, out))
     reference = outputs[0][2]
     r = run([sys.executable, os.path.join(HERE, "check_results.py"), binary, reference])

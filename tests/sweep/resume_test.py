@@ -3,7 +3,9 @@
 with --resume (on another rank count), must equal an uninterrupted run bit for bit, and an
 interrupted file must never look complete.
 
-usage: resume_test.py MODESWEEP_BINARY WORKDIR MPIEXEC [MPIEXEC_FLAGS...]
+usage: resume_test.py [--mc] [--small] MODESWEEP_BINARY WORKDIR MPIEXEC [MPIEXEC_FLAGS...]
+--small: a fifth of the points in chunks a fifth the size (as many chunks), for the slower
+sanitizer builds.
 """
 import os
 import re
@@ -13,6 +15,8 @@ import sys
 import time
 
 import h5py
+
+from mpi_run_env import mpi_run_env
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPEC = """
@@ -54,13 +58,14 @@ class Runner:
         return self.mpiexec + ["-n", str(ranks), self.binary, "run", self.spec, "--out", out, *extra]
 
     def run(self, ranks, out, *extra):
-        return subprocess.run(self.command(ranks, out, *extra), capture_output=True, text=True)
+        return subprocess.run(self.command(ranks, out, *extra), capture_output=True, text=True,
+                              env=mpi_run_env(ranks, ends_by_itself=True))
 
     def start_and_wait_for_progress(self, ranks, out, percent=15.0):
         """Starts a run in its own session; returns once rank 0 reports >= percent done."""
         proc = subprocess.Popen(self.command(ranks, out, "--progress-interval", "0.05"),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True)
+                                start_new_session=True, env=mpi_run_env(ranks))
         for line in proc.stderr:
             m = re.search(r"(\d+\.\d)%", line)
             if m and float(m.group(1)) >= percent:
@@ -126,12 +131,13 @@ def interrupted_then_resumed(r, name, interrupt, resume_ranks, reference, expect
           f"{resume_ranks} rank(s): identical")
 
 
-def disk_full_then_resumed(r, reference):
+def disk_full_then_resumed(r, reference, disk_size):
     """A full disk aborts the job with a message; after space is freed, --resume finishes.
-    Needs a small tmpfs (mount as root); skipped, saying so, where mounting is not allowed."""
+    Needs a small tmpfs (mount as root); skipped, saying so, where mounting is not allowed.
+    disk_size: less than the results file needs (tmpfs size, e.g. "3m")."""
     mount_point = os.path.join(r.workdir, "small-disk")
     os.makedirs(mount_point, exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", mount_point],
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={disk_size}", "tmpfs", mount_point],
                              capture_output=True, text=True)
     if mounted.returncode != 0:
         print(f"resume_test: disk-full: SKIPPED (cannot mount a tmpfs: {mounted.stderr.strip()})")
@@ -154,14 +160,23 @@ def disk_full_then_resumed(r, reference):
         subprocess.run(["umount", mount_point])
 
 
+def smaller(text):
+    """The spec with a fifth of the points in chunks a fifth the size: as many chunks."""
+    def fifth(m):
+        return f"{m.group(1)} = {int(m.group(2)) // 5}"
+    return re.sub(r"^(count|chunk_points) = (\d+)", fifth, text, flags=re.M)
+
+
 def main():
     args = sys.argv[1:]
-    monte_carlo = args[0] == "--mc"
-    if monte_carlo:
-        args = args[1:]
+    monte_carlo = "--mc" in args
+    small = "--small" in args
+    args = [a for a in args if a not in ("--mc", "--small")]
     binary, workdir, mpiexec = args[0], args[1], args[2:]
     os.makedirs(workdir, exist_ok=True)
     text = MC_SPEC if monte_carlo else SPEC
+    if small:
+        text = smaller(text)
     r = Runner(binary, workdir, mpiexec, text)
     reference = os.path.join(workdir, "reference.h5")
     done = r.run(1, reference, "--force", "-q")
@@ -194,7 +209,8 @@ def main():
     interrupted_then_resumed(r, "sigusr1", preemption_warning, 2, reference,
                              expect_status="interrupted", expect_exit=128 + signal.SIGUSR1)
 
-    disk_full_then_resumed(r, reference)
+    # The results file takes about 13 MB (2.6 MB with --small).
+    disk_full_then_resumed(r, reference, "600k" if small else "3m")
 
     # A resume of a complete file does nothing; --force starts over.
     again = r.run(1, reference, "--resume")
@@ -204,7 +220,7 @@ def main():
     with open(other, "w") as f:
         f.write(text.replace("seed = 11", "seed = 12"))
     mismatch = subprocess.run(mpiexec + ["-n", "1", binary, "run", other, "--out", reference, "--resume"],
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, env=mpi_run_env(1, ends_by_itself=True))
     check(mismatch.returncode == 2 and "different spec" in mismatch.stderr,
           f"resume with another spec: {mismatch.returncode} {mismatch.stderr}")
     print("resume_test: OK")

@@ -14,6 +14,8 @@ import sys
 
 import h5py
 
+from mpi_run_env import mpi_run_env
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -32,7 +34,8 @@ class Runner:
 
     def modesweep(self, ranks, *args, spec=None):
         command = self.mpiexec + ["-n", str(ranks), self.binary, *args]
-        return subprocess.run(command, capture_output=True, text=True)
+        return subprocess.run(command, capture_output=True, text=True,
+                              env=mpi_run_env(ranks, ends_by_itself=True))
 
     def run(self, ranks, out, *extra, spec=None):
         return self.modesweep(ranks, "run", spec or self.spec, "--out", self.path(out), "-q", *extra)
@@ -59,7 +62,7 @@ class Runner:
         command = self.mpiexec + ["-n", str(ranks), self.binary, "run", self.spec, "--out",
                                   self.path(out), "--shard", shard, "--progress-interval", "0.02"]
         proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True)
+                                start_new_session=True, env=mpi_run_env(ranks))
         for line in proc.stderr:
             m = re.search(r"(\d+\.\d)%", line)
             if m and 5.0 <= float(m.group(1)) < 100.0:
