@@ -107,9 +107,9 @@ constexpr std::int64_t key_small = -3;  // M < min_panel_capacity: the block's s
 using KeyView = Kokkos::View<std::int64_t*>;
 using PanelTable = Kokkos::View<double**, Kokkos::LayoutRight>;
 
-KOKKOS_INLINE_FUNCTION std::int64_t panel_key(std::uint64_t local, int level, double M) {
+KOKKOS_INLINE_FUNCTION std::int64_t panel_key(std::uint64_t local, int level, double log_M) {
   return (static_cast<std::int64_t>(local) * level_count + level) * index_stride +
-         panels::panel_of(M, level);
+         panels::panel_at(log_M, level);
 }
 KOKKOS_INLINE_FUNCTION int key_group(std::int64_t key) {
   return static_cast<int>(key / index_stride / level_count);
@@ -126,9 +126,10 @@ KOKKOS_INLINE_FUNCTION int key_level(std::int64_t key) {
 // arguments: the same bits as per point.
 struct CapacityTable {
   model::PointView points;  // of the chunk: position j is point j
-  Kokkos::View<double*> capacity;
+  Kokkos::View<double*> capacity, log_capacity;
   KOKKOS_INLINE_FUNCTION void operator()(const int j) const {
     capacity(j) = model::capacity_cutoff(points(j));
+    log_capacity(j) = math::log(capacity(j));  // x of the capacity panels
   }
 };
 // One row per distinct alpha of the chunk's groups; entries no point reads are skipped.
@@ -156,10 +157,11 @@ struct CapacityLossTable {
 struct PlanBlockPoints {
   model::PointView points;
   GroupView groups;
-  Kokkos::View<double*> capacity_table;               // stage 0
-  PanelTable log_eps_N_table;                         // stage 0
-  Kokkos::View<int*> group_row;                       // of each local group in that table
-  Kokkos::View<double*> capacity, log_eps_N, log_dL;  // capacity: M, kept for later stages
+  Kokkos::View<double*> capacity_table, log_capacity_table;  // stage 0
+  PanelTable log_eps_N_table;                                // stage 0
+  Kokkos::View<int*> group_row;                              // of each local group in that table
+  // M and ln M, kept for later stages
+  Kokkos::View<double*> capacity, log_capacity, log_eps_N, log_dL;
   KeyView keys;
   std::uint64_t first;
   std::uint64_t group_size;
@@ -171,6 +173,7 @@ struct PlanBlockPoints {
     const int position = static_cast<int>(static_cast<std::uint64_t>(i) % group_size);
     const double M = capacity_table(position);
     capacity(i) = M;
+    log_capacity(i) = log_capacity_table(position);
     log_eps_N(i) = log_eps_N_table(group_row(static_cast<int>(local)), position);
     keys(i) = key_done;
     if (M >= g.beyond_learning) {  // M = inf included
@@ -182,7 +185,7 @@ struct PlanBlockPoints {
     } else if (M < panels::min_panel_capacity) {
       keys(i) = key_small;
     } else {
-      keys(i) = panel_key(local, 0, M);
+      keys(i) = panel_key(local, 0, log_capacity(i));
     }
   }
 };
@@ -222,7 +225,7 @@ struct BuildPanels {
 // Stage 4, once per level: points of an accepted panel read dL from it (and are counted);
 // the others move to their panel one level down, or to an exact sum after the last level.
 struct ReadPanels {
-  Kokkos::View<double*> capacity;
+  Kokkos::View<double*> log_capacity;
   GroupView groups;
   Kokkos::View<double*> log_dL;
   KeyView keys, panel_keys;
@@ -239,12 +242,11 @@ struct ReadPanels {
       else
         hi = mid;
     }
-    const double M = capacity(i);
+    const double x = log_capacity(i);
     const int level = key_level(key);
-    const double fit = valid(lo)
-                           ? panels::interpolate(&sample_x(lo, 0), &samples(lo, 0), &weights(lo, 0),
-                                                 panels::panel_nodes, math::log(M))
-                           : math::quiet_nan();
+    const double fit = valid(lo) ? panels::interpolate(&sample_x(lo, 0), &samples(lo, 0),
+                                                       &weights(lo, 0), panels::panel_nodes, x)
+                                 : math::quiet_nan();
     if (!math::isnan(fit) && !math::isinf(fit)) {
       // dL(inf) <= dL(M) <= 1: the clamps keep an interpolant's last-digit error from
       // crossing either bound.
@@ -252,7 +254,7 @@ struct ReadPanels {
       keys(i) = key_done;
       ++interpolated;
     } else if (level < panels::max_panel_level) {
-      keys(i) = panel_key(static_cast<std::uint64_t>(key_group(key)), level + 1, M);
+      keys(i) = panel_key(static_cast<std::uint64_t>(key_group(key)), level + 1, x);
     } else {
       keys(i) = key_exact;
     }
@@ -338,7 +340,7 @@ V first_elements(V& buffer, const char* label, std::size_t n) {
 struct ChunkResults::Workspace {
   model::PointView points;
   model::ResultView results;
-  Kokkos::View<double*> capacity, log_eps_N, log_dL;
+  Kokkos::View<double*> capacity, log_capacity, log_eps_N, log_dL;
   KeyView keys;
 };
 
@@ -353,6 +355,8 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
   const auto log_eps_N = first_elements(workspace.log_eps_N, "modesweep::block_log_eps_N", n);
   const auto log_dL = first_elements(workspace.log_dL, "modesweep::block_log_dL", n);
   const auto capacity = first_elements(workspace.capacity, "modesweep::block_capacity", n);
+  const auto log_capacity =
+      first_elements(workspace.log_capacity, "modesweep::block_log_capacity", n);
   const auto keys = first_elements(workspace.keys, "modesweep::block_keys", n);
   const int n_groups = static_cast<int>(groups.extent(0));
 
@@ -389,18 +393,19 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
   Kokkos::deep_copy(row_group, row_group_host);
   Kokkos::deep_copy(eps_needed, needed_host);
   Kokkos::View<double*> capacity_table("modesweep::capacity_table", positions);
+  Kokkos::View<double*> log_capacity_table("modesweep::log_capacity_table", positions);
   PanelTable log_eps_N_table("modesweep::capacity_log_eps_N", alpha_rows, positions);
   Kokkos::parallel_for("modesweep::capacity_table", Kokkos::RangePolicy<>(0, positions),
-                       CapacityTable{points, capacity_table});
+                       CapacityTable{points, capacity_table, log_capacity_table});
   Kokkos::parallel_for("modesweep::capacity_log_eps_N",
                        Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {alpha_rows, positions}),
                        CapacityLossTable{representatives, groups, row_group, capacity_table,
                                          eps_needed, log_eps_N_table});
 
-  Kokkos::parallel_for(
-      "modesweep::plan_block_points", Kokkos::RangePolicy<>(0, n),
-      PlanBlockPoints{points, groups, capacity_table, log_eps_N_table, group_row, capacity,
-                      log_eps_N, log_dL, keys, first, group_size, first_group});
+  Kokkos::parallel_for("modesweep::plan_block_points", Kokkos::RangePolicy<>(0, n),
+                       PlanBlockPoints{points, groups, capacity_table, log_capacity_table,
+                                       log_eps_N_table, group_row, capacity, log_capacity,
+                                       log_eps_N, log_dL, keys, first, group_size, first_group});
   auto keys_host = Kokkos::create_mirror_view(keys);
   std::vector<std::int64_t> needed;
   for (int level = 0; level <= panels::max_panel_level; ++level) {
@@ -430,10 +435,10 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
     Kokkos::parallel_for("modesweep::build_panels", Kokkos::RangePolicy<>(0, P),
                          BuildPanels{panel_keys, samples, sample_x, weights, valid});
     std::uint64_t interpolated = 0;
-    Kokkos::parallel_reduce(
-        "modesweep::read_panels", Kokkos::RangePolicy<>(0, n),
-        ReadPanels{capacity, groups, log_dL, keys, panel_keys, samples, sample_x, weights, valid},
-        interpolated);
+    Kokkos::parallel_reduce("modesweep::read_panels", Kokkos::RangePolicy<>(0, n),
+                            ReadPanels{log_capacity, groups, log_dL, keys, panel_keys, samples,
+                                       sample_x, weights, valid},
+                            interpolated);
     stats.interpolated_points += interpolated;
     stats.interpolated_by_level[static_cast<std::size_t>(level)] += interpolated;
     auto valid_host = Kokkos::create_mirror_view(valid);

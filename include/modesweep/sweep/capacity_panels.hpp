@@ -42,9 +42,13 @@ KOKKOS_INLINE_FUNCTION double level_width(int level) {
   return panel_width / static_cast<double>(1 << level);
 }
 
+// The panel at a level of x = ln M, M >= min_panel_capacity.
+KOKKOS_INLINE_FUNCTION std::int64_t panel_at(double x, int level) {
+  return static_cast<std::int64_t>(math::floor(x / level_width(level)));
+}
 // The panel of a capacity M >= min_panel_capacity at a level.
 KOKKOS_INLINE_FUNCTION std::int64_t panel_of(double M, int level) {
-  return static_cast<std::int64_t>(math::floor(math::log(M) / level_width(level)));
+  return panel_at(math::log(M), level);
 }
 
 // Sample j of a panel: j < panel_nodes are the Chebyshev points of the second kind on
