@@ -1,10 +1,13 @@
 #include "modesweep/io/results_file.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <exception>
 #include <limits>
@@ -264,16 +267,26 @@ ResultsFile::ResultsFile(ResultsFile&& other) noexcept
       grid_(other.grid_),
       chunk_points_(other.chunk_points_),
       extent_(other.extent_),
-      shape_(std::move(other.shape_)) {
+      shape_(std::move(other.shape_)),
+      round_pending_(other.round_pending_),
+      pending_chunk_(other.pending_chunk_),
+      sync_fd_(other.sync_fd_),
+      data_sync_(std::move(other.data_sync_)) {
   other.file_ = -1;
+  other.sync_fd_ = -1;
 }
 
 ResultsFile::~ResultsFile() {
+  if (data_sync_.valid()) data_sync_.wait();  // the helper uses sync_fd_
+  if (sync_fd_ >= 0) ::close(sync_fd_);
   if (std::uncaught_exceptions() > 0 || file_ < 0) return;
   H5Fclose(file_);  // errors are reported by an explicit close()
 }
 
 void ResultsFile::close() {
+  if (data_sync_.valid()) data_sync_.wait();
+  if (sync_fd_ >= 0) ::close(sync_fd_);
+  sync_fd_ = -1;
   if (file_ < 0) return;
   const herr_t status = H5Fclose(file_);
   file_ = -1;
@@ -334,6 +347,24 @@ Handle mpio_access(MPI_Comm comm) {
   check(H5Pset_all_coll_metadata_ops(fapl.get(), true), "set collective metadata reads");
   check(H5Pset_coll_metadata_write(fapl.get(), true), "set collective metadata writes");
   return fapl;
+}
+}  // namespace
+
+namespace {
+// A read-only descriptor of the results file for the helper thread's fdatasync (which flushes
+// every dirty page of the file, whoever wrote it); -1 when it cannot be opened: then the data
+// is synced in line, by H5Fflush.
+// Collective: every rank gets one or none does, since the fallback (H5Fflush) is collective.
+int open_to_sync(const std::string& path, MPI_Comm comm) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int mine = fd >= 0 ? 1 : 0;
+  int all = 0;
+  MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, comm);
+  if (all == 0 && fd >= 0) {
+    ::close(fd);
+    fd = -1;
+  }
+  return fd;
 }
 }  // namespace
 
@@ -461,6 +492,7 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
   write_string_attribute(root, "end_time", "");
   write_string_attribute(root, "status", status_running);
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush the results file");
+  out.sync_fd_ = open_to_sync(path, comm);
   return out;
 }
 
@@ -536,6 +568,7 @@ ResultsFile ResultsFile::open_for_resume(const std::string& path, MPI_Comm comm,
       refuse(fmt::format("dataset {} has another shape", name));
   }
   out.file_ = file.release();
+  out.sync_fd_ = open_to_sync(path, comm);
   return out;
 }
 
@@ -546,6 +579,7 @@ std::vector<std::uint8_t> ResultsFile::chunk_done() const {
 
 void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRange range,
                               std::int64_t chunk) {
+  commit_round();
   const Handle dxpl = collective_transfer();
   const std::uint64_t count = results != nullptr ? range.count : 0;
   const std::uint64_t begin = results != nullptr ? range.begin : 0;
@@ -584,18 +618,42 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
     else
       write(column.name, H5T_NATIVE_DOUBLE, (r.*column.values).data());
   }
-  // The data must be on disk before the flag that says so.
-  check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
+  round_pending_ = true;
+  pending_chunk_ = chunk;
+  if (sync_fd_ >= 0) {
+    const int fd = sync_fd_;
+    data_sync_ = std::async(std::launch::async, [fd] { return ::fdatasync(fd) == 0 ? 0 : errno; });
+  }
+}
+
+void ResultsFile::commit_round() {
+  if (!round_pending_) return;
+  // The data must be on disk before the flag that says so: every rank's sync has finished
+  // (the barrier) before any rank writes a flag.
+  if (data_sync_.valid()) {
+    const int error = data_sync_.get();
+    if (error != 0) {
+      throw ResultsFileError(
+          fmt::format("cannot sync the results file to the disk: {}", std::strerror(error)));
+    }
+    MPI_Barrier(comm_);
+  } else {
+    check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
+  }
+  const Handle dxpl = collective_transfer();
   const std::uint8_t one = 1;
-  const bool marks = chunk >= 0;
-  write_boxes(file_, progress_dataset, H5T_NATIVE_UINT8, &one,
-              line_boxes(marks ? static_cast<std::uint64_t>(chunk) - extent_.first_chunk : 0,
-                         marks ? 1 : 0),
-              1, dxpl.get());
-  check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
+  const bool marks = pending_chunk_ >= 0;
+  write_boxes(
+      file_, progress_dataset, H5T_NATIVE_UINT8, &one,
+      line_boxes(marks ? static_cast<std::uint64_t>(pending_chunk_) - extent_.first_chunk : 0,
+                 marks ? 1 : 0),
+      1, dxpl.get());
+  round_pending_ = false;
+  pending_chunk_ = -1;
 }
 
 void ResultsFile::set_status(const std::string& status, const std::string& end_time) {
+  commit_round();
   write_string_attribute(file_, "status", status);
   write_string_attribute(file_, "end_time", end_time);
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");

@@ -284,6 +284,7 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
     }
     if (comm.rank() == 0 && !options.quiet) progress.update(done_points);
   }
+  file.commit_round();
   if (comm.rank() == 0 && !options.quiet) progress.finish(done_points);
 
   mpi::all_reduce(comm, busy, report.busy_max, mpi::maximum<double>());
