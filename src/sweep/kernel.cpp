@@ -2,6 +2,7 @@
 
 #include <Kokkos_Core.hpp>
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -33,38 +34,47 @@ struct CapacityRange {
   double highest = -math::infinity;
 };
 
-// A capacity M* of the group from which every M >= M* has dL(M) = dL(inf) in double
-// precision; infinity when none in `range` has. The test (exact_loss.hpp,
+// The bits of a double >= 0 as an integer: the order of the values is the order of the bits.
+KOKKOS_INLINE_FUNCTION std::int64_t ordered_bits(double x) {
+  std::int64_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  return bits;
+}
+KOKKOS_INLINE_FUNCTION double from_ordered_bits(std::int64_t bits) {
+  double x;
+  memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
+// The smallest capacity M* of the grid's range from which the group has dL(M) = dL(inf) in
+// double precision; infinity when there is none. The test (exact_loss.hpp,
 // capacity_beyond_learning) bounds the learned mass beyond M, which falls as M grows, so it
-// holds on [M*, inf) once it holds at M*. M* is found once per group by bisection in ln M
-// over the grid's capacity range, a fixed number of steps, and is the last capacity the test
-// passed at: it depends on the group alone (any chunking, same bits), and a point is then a
-// comparison instead of a survival evaluation each. Capacities within the last step below M*
-// take the panels, which are exact too, only dearer.
+// holds on [M*, inf) once it holds at M*. M* is found by bisection over the doubles between
+// the ends of the range (at most 63 steps), so a point's M >= M* decides as the test at its
+// own M would (up to the test's rounding right at M*). It depends on the group alone (any
+// chunking, same bits); each point is then a comparison instead of a survival evaluation.
 KOKKOS_INLINE_FUNCTION double beyond_learning_capacity(const ModelPoint& p, double log_zeta,
                                                        double log_dL_unbounded,
                                                        CapacityRange range) {
+  const double inf = math::infinity;
+  if (math::isinf(p.D) && math::isinf(p.tau)) return inf;  // every M: a Hurwitz zeta
+  if (!(range.lowest <= range.highest) || !(range.highest >= 1.0)) return inf;
   const auto beyond = [&](double M) {
     return model::detail::capacity_beyond_learning(
         p.alpha, p.beta, log_zeta, M, p.D, p.tau, p.learning_rate, log_dL_unbounded,
         model::log_hurwitz_zeta(p.alpha, M + 1.0) - log_zeta);  // log eps_N(M)
   };
-  const double inf = math::infinity;
-  if (!(range.lowest <= range.highest) || !(range.highest >= 1.0)) return inf;
   if (beyond(range.lowest)) return range.lowest;
   if (!beyond(range.highest)) return inf;
-  double lo = math::log(math::fmax(range.lowest, 1.0)), hi = math::log(range.highest);
-  double passed = range.highest;           // the test holds here
-  for (int step = 0; step < 40; ++step) {  // ln M to (hi - lo) / 2^40
-    const double mid = 0.5 * (lo + hi), M = math::exp(mid);
-    if (beyond(M)) {
-      hi = mid;
-      passed = M;
-    } else {
-      lo = mid;
-    }
+  std::int64_t fails = ordered_bits(range.lowest), holds = ordered_bits(range.highest);
+  while (holds - fails > 1) {
+    const std::int64_t mid = fails + (holds - fails) / 2;
+    if (beyond(from_ordered_bits(mid)))
+      holds = mid;
+    else
+      fails = mid;
   }
-  return passed;
+  return from_ordered_bits(holds);
 }
 
 // One representative point per group (its gamma and N are irrelevant here).
@@ -348,6 +358,7 @@ namespace {
 
 // The stages of a factorial chunk's points (comments above).
 void evaluate_block_points(const model::PointView& points, const model::PointView& representatives,
+                           const model::PointView::HostMirror& representatives_host,
                            const GroupView& groups, std::uint64_t first, std::uint64_t group_size,
                            std::uint64_t first_group, const model::ResultView& results,
                            ChunkResults::Workspace& workspace, KernelStats& stats) {
@@ -360,22 +371,18 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
   const auto keys = first_elements(workspace.keys, "modesweep::block_keys", n);
   const int n_groups = static_cast<int>(groups.extent(0));
 
-  // Stage 0: one capacity-table row per distinct alpha (bitwise) of the chunk's groups.
+  // Stage 0: one capacity-table row per run of groups with the same alpha (the outermost
+  // axis: a chunk holds one run per alpha value, unless the axis repeats a value).
   const int positions = static_cast<int>(std::min<std::uint64_t>(n, group_size));
-  auto representatives_host =
-      Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), representatives);
   Kokkos::View<int*> group_row("modesweep::capacity_group_row", n_groups);
   auto group_row_host = Kokkos::create_mirror_view(group_row);
   std::vector<int> row_group_list;
   for (int local = 0; local < n_groups; ++local) {
-    int row = 0;
-    while (row < static_cast<int>(row_group_list.size()) &&
-           representatives_host(row_group_list[static_cast<std::size_t>(row)]).alpha !=
-               representatives_host(local).alpha) {
-      ++row;
+    if (row_group_list.empty() ||
+        representatives_host(row_group_list.back()).alpha != representatives_host(local).alpha) {
+      row_group_list.push_back(local);
     }
-    if (row == static_cast<int>(row_group_list.size())) row_group_list.push_back(local);
-    group_row_host(local) = row;
+    group_row_host(local) = static_cast<int>(row_group_list.size()) - 1;
   }
   const int alpha_rows = static_cast<int>(row_group_list.size());
   Kokkos::View<int*> row_group("modesweep::capacity_row_group", alpha_rows);
@@ -553,8 +560,8 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
     GroupView groups("modesweep::group_terms", n_groups);
     Kokkos::parallel_for("modesweep::evaluate_groups", Kokkos::RangePolicy<>(0, n_groups),
                          EvaluateGroups{representatives, groups, capacity_range(grid)});
-    evaluate_block_points(points, representatives, groups, begin, G, g0, results, workspace,
-                          out.stats);
+    evaluate_block_points(points, representatives, representatives_host, groups, begin, G, g0,
+                          results, workspace, out.stats);
     Kokkos::fence();
   } else {
     model::evaluate_batch(points, results);

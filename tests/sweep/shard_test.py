@@ -98,6 +98,9 @@ def main():
         r.expect_refused(r.merge(1, "joined.h5", k), r"shard-1-of-3\.h5 is incomplete",
                          "merge with an incomplete shard")
         check(not os.path.exists(r.path("joined.h5")), "a refused merge left a file behind")
+    else:
+        print("shard_test: the interrupt landed after shard 1 had finished: the interrupted-shard "
+              "and incomplete-merge checks are SKIPPED in this run")
     r.expect_ok(r.run(1, "joined.h5", "--shard", f"1/{k}", "--resume"), "resume shard 1")
     if not os.path.exists(r.path(f"joined.shard-2-of-{k}.h5")):
         r.expect_ok(r.run(3, "joined.h5", "--shard", f"2/{k}"), "shard 2")

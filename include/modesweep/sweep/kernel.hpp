@@ -46,7 +46,8 @@ struct ChunkResults {
 // point i's replicas by its grid index, so they too are independent of chunking. Factorial grids
 // take the block path: for each (alpha, beta, D, tau) group, dL(M = inf), eps_D and eps_tau once,
 // then every (gamma, N) of the group from them: dL(inf) where M is beyond what is learned
-// (exact_loss.hpp, capacity_beyond_learning), else from the group's capacity panel
+// (from the group's threshold on M, the smallest M where exact_loss.hpp's
+// capacity_beyond_learning holds), else from the group's capacity panel
 // (capacity_panels.hpp) or, where no panel applies or one fails its checks, an exact sum. Each
 // value depends only on its point and its group, never on the chunk boundaries: results are
 // bit-identical for any chunking and rank count. Kokkos must be initialized.
