@@ -21,8 +21,8 @@ using model::ModelPoint;
 struct GroupTerms {
   double log_zeta;
   double log_dL_unbounded;
-  double log_eps_D;
-  double log_eps_tau;
+  model::detail::LogAndValue eps_D;
+  model::detail::LogAndValue eps_tau;
   double beyond_learning;
 };
 using GroupView = Kokkos::View<GroupTerms*>;
@@ -98,8 +98,10 @@ struct EvaluateGroups {
         : unbounded == Unbounded::eps_D
             ? log_eps_D
             : log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, p.tau, p.learning_rate);
-    groups(g) = GroupTerms{lz, log_dL_unbounded, log_eps_D, log_eps_tau,
-                           beyond_learning_capacity(p, lz, log_dL_unbounded, capacities)};
+    using model::detail::log_and_value;
+    groups(g) =
+        GroupTerms{lz, log_dL_unbounded, log_and_value(log_eps_D), log_and_value(log_eps_tau),
+                   beyond_learning_capacity(p, lz, log_dL_unbounded, capacities)};
   }
 };
 
@@ -143,24 +145,25 @@ struct CapacityTable {
   }
 };
 // One row per distinct alpha of the chunk's groups; entries no point reads are skipped.
+using EpsTable = Kokkos::View<model::detail::LogAndValue**, Kokkos::LayoutRight>;
 struct CapacityLossTable {
   model::PointView representatives;
   GroupView groups;
   Kokkos::View<int*> row_group;  // a group of each row's alpha
   Kokkos::View<double*> capacity;
   Kokkos::View<std::uint8_t**, Kokkos::LayoutRight> needed;
-  PanelTable log_eps_N;
+  EpsTable eps_N;
   KOKKOS_INLINE_FUNCTION void operator()(const int row, const int j) const {
     if (!needed(row, j)) return;
     const int local = row_group(row);
     const ModelPoint& p = representatives(local);
     const double inf = math::infinity;
-    log_eps_N(row, j) = model::detail::log_reducible_loss(p.alpha, p.beta, groups(local).log_zeta,
-                                                          capacity(j), inf, inf, p.learning_rate);
+    eps_N(row, j) = model::detail::log_and_value(model::detail::log_reducible_loss(
+        p.alpha, p.beta, groups(local).log_zeta, capacity(j), inf, inf, p.learning_rate));
   }
 };
 
-// Stage 1: M and eps_N of every point (read from stage 0), and dL where no sum is needed
+// Stage 1: M of every point (read from stage 0), and dL where no sum is needed
 // (M = inf; M at or beyond the group's beyond_learning capacity; D = tau = inf, a Hurwitz
 // zeta); the others get the key of their level-0 capacity panel, or key_small below
 // min_panel_capacity.
@@ -168,10 +171,8 @@ struct PlanBlockPoints {
   model::PointView points;
   GroupView groups;
   Kokkos::View<double*> capacity_table, log_capacity_table;  // stage 0
-  PanelTable log_eps_N_table;                                // stage 0
-  Kokkos::View<int*> group_row;                              // of each local group in that table
   // M and ln M, kept for later stages
-  Kokkos::View<double*> capacity, log_capacity, log_eps_N, log_dL;
+  Kokkos::View<double*> capacity, log_capacity, log_dL;
   KeyView keys;
   std::uint64_t first;
   std::uint64_t group_size;
@@ -184,7 +185,6 @@ struct PlanBlockPoints {
     const double M = capacity_table(position);
     capacity(i) = M;
     log_capacity(i) = log_capacity_table(position);
-    log_eps_N(i) = log_eps_N_table(group_row(static_cast<int>(local)), position);
     keys(i) = key_done;
     if (M >= g.beyond_learning) {  // M = inf included
       log_dL(i) = g.log_dL_unbounded;
@@ -312,7 +312,9 @@ struct SmallCapacityTable {
 struct FinishBlockPoints {
   model::PointView points;
   GroupView groups;
-  Kokkos::View<double*> capacity, log_eps_N, log_dL;
+  EpsTable eps_N_table;          // stage 0
+  Kokkos::View<int*> group_row;  // of each local group in that table
+  Kokkos::View<double*> capacity, log_dL;
   KeyView keys;
   Kokkos::View<int*> table_row;  // of each local group, -1 without a small-M table
   PanelTable table;
@@ -330,8 +332,9 @@ struct FinishBlockPoints {
       log_dL(i) = model::detail::log_reducible_loss(p.alpha, p.beta, g.log_zeta, capacity(i), p.D,
                                                     p.tau, p.learning_rate);
     }
-    results(i) = model::detail::make_result(log_dL(i), log_eps_N(i), g.log_eps_D, g.log_eps_tau,
-                                            p.irreducible);
+    const int position = static_cast<int>(static_cast<std::uint64_t>(i) % group_size);
+    results(i) = model::detail::make_result(log_dL(i), eps_N_table(group_row(local), position),
+                                            g.eps_D, g.eps_tau, p.irreducible);
   }
 };
 
@@ -350,7 +353,7 @@ V first_elements(V& buffer, const char* label, std::size_t n) {
 struct ChunkResults::Workspace {
   model::PointView points;
   model::ResultView results;
-  Kokkos::View<double*> capacity, log_capacity, log_eps_N, log_dL;
+  Kokkos::View<double*> capacity, log_capacity, log_dL;
   KeyView keys;
 };
 
@@ -363,7 +366,6 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
                            std::uint64_t first_group, const model::ResultView& results,
                            ChunkResults::Workspace& workspace, KernelStats& stats) {
   const int n = static_cast<int>(points.extent(0));
-  const auto log_eps_N = first_elements(workspace.log_eps_N, "modesweep::block_log_eps_N", n);
   const auto log_dL = first_elements(workspace.log_dL, "modesweep::block_log_dL", n);
   const auto capacity = first_elements(workspace.capacity, "modesweep::block_capacity", n);
   const auto log_capacity =
@@ -401,18 +403,17 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
   Kokkos::deep_copy(eps_needed, needed_host);
   Kokkos::View<double*> capacity_table("modesweep::capacity_table", positions);
   Kokkos::View<double*> log_capacity_table("modesweep::log_capacity_table", positions);
-  PanelTable log_eps_N_table("modesweep::capacity_log_eps_N", alpha_rows, positions);
+  EpsTable eps_N_table("modesweep::capacity_eps_N", alpha_rows, positions);
   Kokkos::parallel_for("modesweep::capacity_table", Kokkos::RangePolicy<>(0, positions),
                        CapacityTable{points, capacity_table, log_capacity_table});
   Kokkos::parallel_for("modesweep::capacity_log_eps_N",
                        Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {alpha_rows, positions}),
                        CapacityLossTable{representatives, groups, row_group, capacity_table,
-                                         eps_needed, log_eps_N_table});
+                                         eps_needed, eps_N_table});
 
   Kokkos::parallel_for("modesweep::plan_block_points", Kokkos::RangePolicy<>(0, n),
-                       PlanBlockPoints{points, groups, capacity_table, log_capacity_table,
-                                       log_eps_N_table, group_row, capacity, log_capacity,
-                                       log_eps_N, log_dL, keys, first, group_size, first_group});
+                       PlanBlockPoints{points, groups, capacity_table, log_capacity_table, capacity,
+                                       log_capacity, log_dL, keys, first, group_size, first_group});
   auto keys_host = Kokkos::create_mirror_view(keys);
   std::vector<std::int64_t> needed;
   for (int level = 0; level <= panels::max_panel_level; ++level) {
@@ -478,8 +479,8 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
   stats.small_tables += static_cast<std::uint64_t>(rows);
   Kokkos::parallel_for(
       "modesweep::finish_block_points", Kokkos::RangePolicy<>(0, n),
-      FinishBlockPoints{points, groups, capacity, log_eps_N, log_dL, keys, table_row, table,
-                        results, first, group_size, first_group});
+      FinishBlockPoints{points, groups, eps_N_table, group_row, capacity, log_dL, keys, table_row,
+                        table, results, first, group_size, first_group});
   Kokkos::fence();
 }
 

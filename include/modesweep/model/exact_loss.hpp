@@ -779,20 +779,29 @@ KOKKOS_INLINE_FUNCTION double log_reducible_loss_from_unbounded(double alpha, do
   return math::fmin(log_add(log_unbounded, log_beyond), 0.0);
 }
 
-// Assembles a LossResult from the four logs (MODEL.md 5, "Joint": the bottleneck is the
-// largest single-resource loss).
-KOKKOS_INLINE_FUNCTION LossResult make_result(double log_dL, double log_eps_N, double log_eps_D,
-                                              double log_eps_tau, double irreducible) {
+// A single-resource loss as its log and its value (exp of the log).
+struct LogAndValue {
+  double log;
+  double value;
+};
+KOKKOS_INLINE_FUNCTION LogAndValue log_and_value(double log) { return {log, math::exp(log)}; }
+
+// Assembles a LossResult from log dL and the three single-resource losses (MODEL.md 5,
+// "Joint": the bottleneck is the largest single-resource loss). A sweep block passes values
+// it computed once per group or capacity (the same exp of the same logs).
+KOKKOS_INLINE_FUNCTION LossResult make_result(double log_dL, LogAndValue eps_N, LogAndValue eps_D,
+                                              LogAndValue eps_tau, double irreducible) {
   LossResult r;
   r.log_dL = log_dL;
-  r.log_eps_N = log_eps_N;
-  r.log_eps_D = log_eps_D;
-  r.log_eps_tau = log_eps_tau;
+  r.log_eps_N = eps_N.log;
+  r.log_eps_D = eps_D.log;
+  r.log_eps_tau = eps_tau.log;
   r.dL = math::exp(log_dL);
-  r.eps_N = math::exp(log_eps_N);
-  r.eps_D = math::exp(log_eps_D);
-  r.eps_tau = math::exp(log_eps_tau);
+  r.eps_N = eps_N.value;
+  r.eps_D = eps_D.value;
+  r.eps_tau = eps_tau.value;
   r.loss = irreducible + r.dL;
+  const double log_eps_N = eps_N.log, log_eps_D = eps_D.log, log_eps_tau = eps_tau.log;
   double best = -math::infinity;
   r.bottleneck = static_cast<int>(Bottleneck::none);
   const double logs[3] = {log_eps_N, log_eps_D, log_eps_tau};
@@ -803,6 +812,11 @@ KOKKOS_INLINE_FUNCTION LossResult make_result(double log_dL, double log_eps_N, d
     }
   }
   return r;
+}
+KOKKOS_INLINE_FUNCTION LossResult make_result(double log_dL, double log_eps_N, double log_eps_D,
+                                              double log_eps_tau, double irreducible) {
+  return make_result(log_dL, log_and_value(log_eps_N), log_and_value(log_eps_D),
+                     log_and_value(log_eps_tau), irreducible);
 }
 
 }  // namespace detail
