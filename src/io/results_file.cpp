@@ -622,7 +622,13 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
   pending_chunk_ = chunk;
   if (sync_fd_ >= 0) {
     const int fd = sync_fd_;
-    data_sync_ = std::async(std::launch::async, [fd] { return ::fdatasync(fd) == 0 ? 0 : errno; });
+    data_sync_ = std::async(std::launch::async, [fd] {
+      // A stop signal may be delivered to this thread (its handler only sets a flag): retry.
+      while (::fdatasync(fd) != 0) {
+        if (errno != EINTR) return errno;
+      }
+      return 0;
+    });
   }
 }
 
