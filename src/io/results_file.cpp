@@ -277,16 +277,19 @@ ResultsFile::ResultsFile(ResultsFile&& other) noexcept
 }
 
 ResultsFile::~ResultsFile() {
-  if (data_sync_.valid()) data_sync_.wait();  // the helper uses sync_fd_
-  if (sync_fd_ >= 0) ::close(sync_fd_);
+  release_sync();
   if (std::uncaught_exceptions() > 0 || file_ < 0) return;
   H5Fclose(file_);  // errors are reported by an explicit close()
 }
 
-void ResultsFile::close() {
-  if (data_sync_.valid()) data_sync_.wait();
+void ResultsFile::release_sync() {
+  if (data_sync_.valid()) data_sync_.wait();  // the helper uses sync_fd_
   if (sync_fd_ >= 0) ::close(sync_fd_);
   sync_fd_ = -1;
+}
+
+void ResultsFile::close() {
+  release_sync();
   if (file_ < 0) return;
   const herr_t status = H5Fclose(file_);
   file_ = -1;
@@ -348,9 +351,7 @@ Handle mpio_access(MPI_Comm comm) {
   check(H5Pset_coll_metadata_write(fapl.get(), true), "set collective metadata writes");
   return fapl;
 }
-}  // namespace
 
-namespace {
 // A read-only descriptor of the results file for the helper thread's fdatasync (which flushes
 // every dirty page of the file, whoever wrote it); -1 when it cannot be opened: then the data
 // is synced in line, by H5Fflush.

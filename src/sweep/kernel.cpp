@@ -130,6 +130,11 @@ KOKKOS_INLINE_FUNCTION int key_level(std::int64_t key) {
   return static_cast<int>(key / index_stride % level_count);
 }
 
+// The (gamma, N) position of chunk point i: its row in the stage-0 tables (below).
+KOKKOS_INLINE_FUNCTION int group_position(int i, std::uint64_t group_size) {
+  return static_cast<int>(static_cast<std::uint64_t>(i) % group_size);
+}
+
 // Stage 0, the capacity terms: M and log eps_N = log zeta(alpha, M + 1) - log zeta(alpha)
 // depend on a point's (gamma, N) and alpha only (MODEL.md 3, 5), and the (gamma, N) axes are
 // the innermost: point i of a chunk has the (gamma, N) of point i % G (G = group size). So M is
@@ -171,8 +176,7 @@ struct PlanBlockPoints {
   model::PointView points;
   GroupView groups;
   Kokkos::View<double*> capacity_table, log_capacity_table;  // stage 0
-  // M and ln M, kept for later stages
-  Kokkos::View<double*> capacity, log_capacity, log_dL;
+  Kokkos::View<double*> log_dL;
   KeyView keys;
   std::uint64_t first;
   std::uint64_t group_size;
@@ -181,10 +185,8 @@ struct PlanBlockPoints {
     const ModelPoint& p = points(i);
     const std::uint64_t local = (first + i) / group_size - first_group;
     const GroupTerms& g = groups(static_cast<int>(local));
-    const int position = static_cast<int>(static_cast<std::uint64_t>(i) % group_size);
+    const int position = group_position(i, group_size);
     const double M = capacity_table(position);
-    capacity(i) = M;
-    log_capacity(i) = log_capacity_table(position);
     keys(i) = key_done;
     if (M >= g.beyond_learning) {  // M = inf included
       log_dL(i) = g.log_dL_unbounded;
@@ -195,7 +197,7 @@ struct PlanBlockPoints {
     } else if (M < panels::min_panel_capacity) {
       keys(i) = key_small;
     } else {
-      keys(i) = panel_key(local, 0, log_capacity(i));
+      keys(i) = panel_key(local, 0, log_capacity_table(position));
     }
   }
 };
@@ -235,7 +237,8 @@ struct BuildPanels {
 // Stage 4, once per level: points of an accepted panel read dL from it (and are counted);
 // the others move to their panel one level down, or to an exact sum after the last level.
 struct ReadPanels {
-  Kokkos::View<double*> log_capacity;
+  Kokkos::View<double*> log_capacity_table;  // stage 0
+  std::uint64_t group_size;
   GroupView groups;
   Kokkos::View<double*> log_dL;
   KeyView keys, panel_keys;
@@ -252,7 +255,7 @@ struct ReadPanels {
       else
         hi = mid;
     }
-    const double x = log_capacity(i);
+    const double x = log_capacity_table(group_position(i, group_size));
     const int level = key_level(key);
     const double fit = valid(lo) ? panels::interpolate(&sample_x(lo, 0), &samples(lo, 0),
                                                        &weights(lo, 0), panels::panel_nodes, x)
@@ -312,9 +315,10 @@ struct SmallCapacityTable {
 struct FinishBlockPoints {
   model::PointView points;
   GroupView groups;
-  EpsTable eps_N_table;          // stage 0
-  Kokkos::View<int*> group_row;  // of each local group in that table
-  Kokkos::View<double*> capacity, log_dL;
+  EpsTable eps_N_table;                  // stage 0
+  Kokkos::View<int*> group_row;          // of each local group in that table
+  Kokkos::View<double*> capacity_table;  // stage 0
+  Kokkos::View<double*> log_dL;
   KeyView keys;
   Kokkos::View<int*> table_row;  // of each local group, -1 without a small-M table
   PanelTable table;
@@ -326,13 +330,14 @@ struct FinishBlockPoints {
     const ModelPoint& p = points(i);
     const int local = static_cast<int>((first + i) / group_size - first_group);
     const GroupTerms& g = groups(local);
+    const int position = group_position(i, group_size);
+    const double M = capacity_table(position);
     if (keys(i) == key_small) {
-      log_dL(i) = table(table_row(local), static_cast<int>(capacity(i)));
+      log_dL(i) = table(table_row(local), static_cast<int>(M));
     } else if (keys(i) == key_exact) {
-      log_dL(i) = model::detail::log_reducible_loss(p.alpha, p.beta, g.log_zeta, capacity(i), p.D,
-                                                    p.tau, p.learning_rate);
+      log_dL(i) = model::detail::log_reducible_loss(p.alpha, p.beta, g.log_zeta, M, p.D, p.tau,
+                                                    p.learning_rate);
     }
-    const int position = static_cast<int>(static_cast<std::uint64_t>(i) % group_size);
     results(i) = model::detail::make_result(log_dL(i), eps_N_table(group_row(local), position),
                                             g.eps_D, g.eps_tau, p.irreducible);
   }
@@ -353,7 +358,7 @@ V first_elements(V& buffer, const char* label, std::size_t n) {
 struct ChunkResults::Workspace {
   model::PointView points;
   model::ResultView results;
-  Kokkos::View<double*> capacity, log_capacity, log_dL;
+  Kokkos::View<double*> log_dL;
   KeyView keys;
 };
 
@@ -367,9 +372,6 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
                            ChunkResults::Workspace& workspace, KernelStats& stats) {
   const int n = static_cast<int>(points.extent(0));
   const auto log_dL = first_elements(workspace.log_dL, "modesweep::block_log_dL", n);
-  const auto capacity = first_elements(workspace.capacity, "modesweep::block_capacity", n);
-  const auto log_capacity =
-      first_elements(workspace.log_capacity, "modesweep::block_log_capacity", n);
   const auto keys = first_elements(workspace.keys, "modesweep::block_keys", n);
   const int n_groups = static_cast<int>(groups.extent(0));
 
@@ -396,7 +398,7 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
   Kokkos::deep_copy(needed_host, std::uint8_t{0});
   for (int i = 0; i < n; ++i) {
     const int local = static_cast<int>((first + i) / group_size - first_group);
-    needed_host(group_row_host(local), static_cast<int>(std::uint64_t(i) % group_size)) = 1;
+    needed_host(group_row_host(local), group_position(i, group_size)) = 1;
   }
   Kokkos::deep_copy(group_row, group_row_host);
   Kokkos::deep_copy(row_group, row_group_host);
@@ -412,8 +414,8 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
                                          eps_needed, eps_N_table});
 
   Kokkos::parallel_for("modesweep::plan_block_points", Kokkos::RangePolicy<>(0, n),
-                       PlanBlockPoints{points, groups, capacity_table, log_capacity_table, capacity,
-                                       log_capacity, log_dL, keys, first, group_size, first_group});
+                       PlanBlockPoints{points, groups, capacity_table, log_capacity_table, log_dL,
+                                       keys, first, group_size, first_group});
   auto keys_host = Kokkos::create_mirror_view(keys);
   std::vector<std::int64_t> needed;
   for (int level = 0; level <= panels::max_panel_level; ++level) {
@@ -444,8 +446,8 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
                          BuildPanels{panel_keys, samples, sample_x, weights, valid});
     std::uint64_t interpolated = 0;
     Kokkos::parallel_reduce("modesweep::read_panels", Kokkos::RangePolicy<>(0, n),
-                            ReadPanels{log_capacity, groups, log_dL, keys, panel_keys, samples,
-                                       sample_x, weights, valid},
+                            ReadPanels{log_capacity_table, group_size, groups, log_dL, keys,
+                                       panel_keys, samples, sample_x, weights, valid},
                             interpolated);
     stats.interpolated_points += interpolated;
     stats.interpolated_by_level[static_cast<std::size_t>(level)] += interpolated;
@@ -479,8 +481,8 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
   stats.small_tables += static_cast<std::uint64_t>(rows);
   Kokkos::parallel_for(
       "modesweep::finish_block_points", Kokkos::RangePolicy<>(0, n),
-      FinishBlockPoints{points, groups, eps_N_table, group_row, capacity, log_dL, keys, table_row,
-                        table, results, first, group_size, first_group});
+      FinishBlockPoints{points, groups, eps_N_table, group_row, capacity_table, log_dL, keys,
+                        table_row, table, results, first, group_size, first_group});
   Kokkos::fence();
 }
 
@@ -488,11 +490,11 @@ CapacityRange capacity_range(const grid::Grid& grid) {
   const spec::SweepSpec& spec = grid.spec();
   const auto& N = spec.axes[spec::N].values;
   const auto& gamma = spec.axes[spec::gamma].values;
+  const auto gamma_ends = std::minmax_element(gamma.begin(), gamma.end());
   CapacityRange range;
   for (const double n : N) {
     if (math::isinf(n)) continue;
-    for (const double g : {*std::min_element(gamma.begin(), gamma.end()),
-                           *std::max_element(gamma.begin(), gamma.end())}) {
+    for (const double g : {*gamma_ends.first, *gamma_ends.second}) {
       const double M = model::detail::capacity_cutoff(n, g, spec.capacity_scale);
       range.lowest = std::min(range.lowest, M);
       range.highest = std::max(range.highest, M);

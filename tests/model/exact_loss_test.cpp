@@ -100,6 +100,14 @@ double error_against_direct_sum(double log_dL, const ModelPoint& p) {
   return relative_error_from_logs(log_dL, static_cast<double>(std::log(direct_dL(p))));
 }
 
+// Expects log dL within 1e-13 of the direct sum at p, naming the point; keeps the worst error.
+void expect_direct_sum(double log_dL, const ModelPoint& p, double& worst) {
+  const double error = error_against_direct_sum(log_dL, p);
+  worst = std::max(worst, error);
+  EXPECT_LT(error, 1e-13) << "alpha=" << p.alpha << " beta=" << p.beta << " N=" << p.N
+                          << " D=" << p.D << " tau=" << p.tau << " c=" << p.learning_rate;
+}
+
 // Prints the measured accuracy, so that test logs record it, and stores it in the XML.
 void report_worst(const std::string& what, double worst) {
   std::printf("worst relative error (%s): %.3e\n", what.c_str(), worst);
@@ -197,10 +205,7 @@ TEST(ExactLoss, ClampingKinkBeyondTheFrontMatchesDirectSum) {
   };
   double worst = 0.0;
   auto check = [&worst](const ModelPoint& p) {
-    const double error = error_against_direct_sum(modesweep::model::log_reducible_loss(p), p);
-    worst = std::max(worst, error);
-    EXPECT_LT(error, 1e-13) << "alpha=" << p.alpha << " beta=" << p.beta << " N=" << p.N
-                            << " D=" << p.D << " tau=" << p.tau << " c=" << p.learning_rate;
+    expect_direct_sum(modesweep::model::log_reducible_loss(p), p, worst);
   };
   for (int i = 0; i < 60; ++i) {
     ModelPoint p;
@@ -291,10 +296,7 @@ TEST(ExactLoss, FreshDataAtSmallCapacitiesMatchesDirectSum) {
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   double worst = 0.0;
   auto check = [&worst](const ModelPoint& p) {
-    const double error = error_against_direct_sum(modesweep::model::evaluate_point(p).log_dL, p);
-    worst = std::max(worst, error);
-    EXPECT_LT(error, 1e-13) << "alpha=" << p.alpha << " beta=" << p.beta << " N=" << p.N
-                            << " D=" << p.D << " tau=" << p.tau << " c=" << p.learning_rate;
+    expect_direct_sum(modesweep::model::evaluate_point(p).log_dL, p, worst);
   };
   for (int i = 0; i < 200; ++i) {
     ModelPoint p;

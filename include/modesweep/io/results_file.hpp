@@ -111,6 +111,8 @@ class ResultsFile {
   const grid::Grid* grid_;
   std::uint64_t chunk_points_;
   sweep::ShardExtent extent_;
+  // Waits for the helper thread's sync, if any, and closes its descriptor.
+  void release_sync();
   std::vector<std::uint64_t> shape_;  // of the result datasets
   bool round_pending_ = false;        // a round written and not yet committed
   std::int64_t pending_chunk_ = -1;   // this rank's chunk of that round (-1: none)

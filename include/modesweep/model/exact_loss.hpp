@@ -801,10 +801,9 @@ KOKKOS_INLINE_FUNCTION LossResult make_result(double log_dL, LogAndValue eps_N, 
   r.eps_D = eps_D.value;
   r.eps_tau = eps_tau.value;
   r.loss = irreducible + r.dL;
-  const double log_eps_N = eps_N.log, log_eps_D = eps_D.log, log_eps_tau = eps_tau.log;
   double best = -math::infinity;
   r.bottleneck = static_cast<int>(Bottleneck::none);
-  const double logs[3] = {log_eps_N, log_eps_D, log_eps_tau};
+  const double logs[3] = {eps_N.log, eps_D.log, eps_tau.log};
   for (int i = 0; i < 3; ++i) {
     if (logs[i] > best) {
       best = logs[i];
