@@ -285,6 +285,36 @@ TEST(ExactLoss, LearnedBeyondTheFrontAddsUpToTheFullSum) {
   }
   std::printf("beyond the front: %d of %d random (point, M) apply\n", applied, tried);
   EXPECT_GE(applied, 400);  // the shortcut must actually be exercised
+  // Steep modes far beyond the front, where the chance x of mode M + 1 at one position is
+  // subnormal (alpha beta log M > 708) while the learned mass beyond it is not: the binomial
+  // series must carry that chance in log space (it once returned dL = 1 at alpha 10, beta 2,
+  // M = 1e16).
+  int extreme = 0;
+  for (const double alpha : {6.0, 10.0}) {
+    for (const double beta : {1.0, 2.0, 5.0}) {
+      for (const double M : {1e12, 1e16, 1e20}) {
+        for (const double D : {1e12, inf}) {
+          for (const double tau : {3e7, inf}) {
+            if (std::isinf(D) && std::isinf(tau)) continue;
+            const double lz = modesweep::model::log_zeta(alpha);
+            const auto survival = modesweep::model::detail::make_survival(beta, D, tau, 0.1);
+            const double log_beyond = ExactSum(alpha, lz, survival).log_learned_beyond(M + 1.0);
+            if (std::isnan(log_beyond)) continue;
+            ++extreme;
+            using modesweep::model::detail::log_reducible_loss;
+            const double got = modesweep::model::detail::log_add(
+                log_reducible_loss(alpha, beta, lz, inf, D, tau, 0.1), log_beyond);
+            const double error =
+                relative_error_from_logs(got, log_reducible_loss(alpha, beta, lz, M, D, tau, 0.1));
+            worst = std::max(worst, error);
+            EXPECT_LT(error, 3e-12) << "alpha=" << alpha << " beta=" << beta << " M=" << M
+                                    << " D=" << D << " tau=" << tau;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GE(extreme, 40);
   report_worst("learned beyond the front + dL(inf) vs full sum", worst);
 }
 

@@ -18,7 +18,10 @@
 //     negligible. Where E[q] >= 1/2 it is split as k^(-alpha) - k^(-alpha)(1 - E[q]): the
 //     first part analytically, the second (decaying like exp(-kappa u)) by Gauss-Laguerre,
 //     20 against 32 nodes, with tanh-sinh as the fallback. The subtraction loses at most
-//     one bit (E[q] >= 1/2), and alpha -> 1 costs nothing.
+//     one bit (E[q] >= 1/2), and alpha -> 1 costs nothing. Where E[q] = (1 - x)^T with x a
+//     power of k (one kind of pass: tau = inf, D = inf, tau <= D, or a clamped rate), the
+//     second part is a fast binomial series instead, and the landmarks below are
+//     closed-form (binomial_form).
 //  3. Tail, k > M: log Hurwitz zeta (hurwitz_zeta.hpp).
 // Everything is carried as logs relative to a common scale S ~ log dL, so dL down to
 // 1e-2000 (M = 1e240, alpha = 10) keeps full relative precision.
@@ -105,6 +108,37 @@ struct Survival {
     Jet<N> log_a = add_constant(beta_minus_1 * log_p, log_c);
     log_a.c[0] = math::fmin(log_a.c[0], -1e-15);
     return log_a;
+  }
+
+  // An upper bound of log(1 - E[q_k]) = log(-expm1(l)) that costs no libm call per mode:
+  // 1 - E[q] <= min(1, -l), and -l <= T x / (1 - x) where x <= e^-1 is the chance that one
+  // of the T positions (T = D, or tau for D = inf) teaches the mode (-log1p(-x) <= x / (1 - x)
+  // <= 1.582 x), with x <= p min(1, n a) after n <= e + 1 passes (1 - r^n <= min(1, n a)).
+  struct LearnedBound {
+    double log_positions;  // log T
+    double log_passes;     // log n: 0 but in the general regime; a rate a >= 1/n caps x at p
+    double log_pick, log_c, beta_minus_1;
+    KOKKOS_INLINE_FUNCTION double log_at(double log_p, bool is_clamped) const {
+      const double log_x = log_p + log_pick;
+      if (log_x > -1.0) return 0.0;
+      constexpr double log_series = 0.46;  // log(1 / (1 - e^-1)) rounded up
+      const double log_a = is_clamped ? 0.0 : log_c + beta_minus_1 * log_p;
+      return math::fmin(0.0,
+                        log_positions + log_x + math::fmin(0.0, log_passes + log_a) + log_series);
+    }
+  };
+  KOKKOS_INLINE_FUNCTION LearnedBound learned_bound() const {
+    LearnedBound b{0.0, 0.0, log_pick, log_c, beta_minus_1};
+    if (regime == Regime::data_only) {
+      b.log_positions = math::log(D);
+      b.log_passes = math::infinity;  // every pass teaches: x = p
+    } else if (regime == Regime::time_only) {
+      b.log_positions = math::log(tau);
+    } else {
+      b.log_positions = math::log(partial + rest);  // D (the Monte Carlo tail sets no D)
+      b.log_passes = math::log(epochs + 1.0);
+    }
+    return b;
   }
 
   template <int N>
@@ -382,7 +416,17 @@ class ExactSum {
 
   // Root u of l(u) = -target (l increasing in u) in [u0, u1], u1 may be inf; assumes
   // l(u0) < -target. Bracketed secant (Illinois) on log(-l), which is nearly linear in u.
+  // Where the law is a single binomial on a branch (binomial_form), l = T log1p(-x) with
+  // x = exp(log_rho - mu u) and the root is closed-form; a branch's root is the root if it
+  // lies on that branch, since l is continuous and increasing across the clamping kink.
   KOKKOS_INLINE_FUNCTION double solve_survival(double target, double u0, double u1) const {
+    for (int branch = 0; branch < 2; ++branch) {
+      const bool clamped = branch == 1;
+      const Binomial b = binomial_form(clamped);
+      if (!b.applies) continue;
+      const double u = (b.log_rho - math::log(-math::expm1(-target / b.T))) / b.mu;
+      if (u >= u0 && u <= u1 && s_.clamped(log_p_of(u)) == clamped) return u;
+    }
     const double log_target = math::log(target);
     auto F = [&](double u) { return math::log(math::fmax(-survival_at(u), 1e-300)) - log_target; };
     double a = u0, fa = F(u0);
@@ -465,8 +509,85 @@ class ExactSum {
     if (finite_b) add_endpoint(piece.b, clamped, +1.0, total);
   }
 
+  // E[q_k] = (1 - x)^T with x = exp(log_rho - mu u) a power of k = e^u, where the survival
+  // law has that form on a branch: one kind of pass (MODEL.md 3: tau = inf, D = inf, no
+  // repeated position, a single epoch, or a clamped rate, where every pass teaches x = p).
+  struct Binomial {
+    bool applies = false;
+    double T = 0.0, log_rho = 0.0, mu = 0.0;
+  };
+  KOKKOS_INLINE_FUNCTION Binomial binomial_form(bool clamped) const {
+    Binomial b;
+    bool rate_power;  // x = c p^beta (one pass at rate a = c p^(beta-1)) rather than x = p
+    if (s_.regime == Regime::data_only) {
+      b.T = s_.D;
+      rate_power = false;
+    } else if (s_.regime == Regime::time_only) {
+      b.T = s_.tau;
+      rate_power = !clamped;
+    } else if (clamped) {
+      b.T = s_.epochs > 0.0 ? s_.partial + s_.rest : s_.partial;
+      rate_power = false;
+    } else if (s_.epochs == 0.0 || (s_.epochs == 1.0 && s_.partial == 0.0)) {
+      b.T = s_.epochs == 0.0 ? s_.partial : s_.rest;
+      rate_power = true;
+    } else {
+      return b;  // several passes at a rate: W_n = p (1 - (1 - a)^n) is no power of k
+    }
+    const double power = rate_power ? 1.0 + s_.beta_minus_1 : 1.0;
+    b.applies = b.T > 0.0;
+    b.log_rho = s_.log_pick + (rate_power ? s_.log_c : 0.0) - power * log_zeta_;
+    b.mu = power * alpha_;
+    return b;
+  }
+
+  // int_{u0}^{u1} exp((1-alpha)u - log zeta) (1 - (1 - x)^T) du / exp(S), u1 may be inf, for
+  // the binomial form above, by the binomial series: with x = exp(log_rho - mu u) the
+  // integral is exp((1-alpha)u0 - log zeta) / mu times
+  //   sum_{n>=1} (-1)^(n+1) C(T, n) x0^n / (n + sigma) (1 - (x1/x0)^(n + sigma)),
+  // sigma = (alpha - 1) / mu, x0 and x1 the x at u0 and u1. Where E[q] >= 1/2, T x0 <= log 2
+  // (-T log1p(-x) <= log 2); then with x0 <= 1/2 every term is at most half the previous one,
+  // whether n < T or n > T, so the sum converges geometrically with alternating or equal
+  // signs (no cancellation). It costs two exp and no other libm call where Gauss-Laguerre
+  // costs about 50 evaluations of the survival. Returns false where x0 > 1/2 or T x0 > 1.
+  KOKKOS_INLINE_FUNCTION bool binomial_learned_integral(const Binomial& b, double u0, double u1,
+                                                        double S, double& result) const {
+    const double log_x0 = b.log_rho - b.mu * u0;
+    if (!(log_x0 <= -math::ln2)) return false;
+    const double x0 = math::exp(log_x0);
+    if (!(b.T * x0 <= 1.0)) return false;
+    const double sigma = (alpha_ - 1.0) / b.mu;
+    // left = 1 - (x1/x0)^(n + sigma), by left_(n+1) = left_n + (1 - left_n)(1 - x1/x0): the
+    // sum of two non-negative terms, so no cancellation where x1 is close to x0.
+    double left = 1.0, step = 0.0;
+    if (!math::isinf(u1)) {
+      const double log_ratio = -b.mu * (u1 - u0);
+      left = -math::expm1((1.0 + sigma) * log_ratio);
+      step = -math::expm1(log_ratio);
+    }
+    // (-1)^(n+1) C(T, n) x0^n relative to its value at n = 1, T x0, which is taken in log
+    // space (x0 can be subnormal where the leading factor is not)
+    double term = 1.0;
+    double sum = 0.0;
+    bool converged = false;
+    for (int n = 1; n <= 120; ++n) {
+      const double part = term * left / (n + sigma);
+      sum += part;
+      if (math::fabs(part) <= 1e-18 * math::fabs(sum)) {
+        converged = true;
+        break;
+      }
+      term *= -(b.T - n) * x0 / (n + 1);
+      left += (1.0 - left) * step;
+    }
+    if (!converged) return false;
+    result = sum * math::exp(math::log(b.T) + log_x0 + (1.0 - alpha_) * u0 - log_zeta_ - S) / b.mu;
+    return true;
+  }
+
   // int_{u0}^{u1} exp((1-alpha)u - log zeta) (1 - E[q]) du / exp(S) where E[q] >= 1/2
-  // (u1 may be inf): Gauss-Laguerre, or tanh-sinh where the two rules disagree (add_piece).
+  // (u1 may be inf): the binomial series where the survival law is a single binomial;
+  // otherwise Gauss-Laguerre, or tanh-sinh where the two rules disagree (add_piece).
   // Gauss-Laguerre integrates to inf and subtracts the part beyond u1, so its integrand must
   // stay smooth beyond u1. An unclamped piece with beta < 1 has the clamping kink somewhere
   // beyond its end (Survival::log_rate caps a below 1): there tanh-sinh on [u0, u1] alone is
@@ -484,9 +605,19 @@ class ExactSum {
       return math::exp(one_minus_alpha * u - log_zeta_ + shift) * -math::expm1(l);
     };
     double learned;
+    const Binomial binomial = binomial_form(clamped);
+    if (binomial.applies && binomial_learned_integral(binomial, u0, u1, S, learned)) {
+      return learned;
+    }
     const bool kink_beyond =
         !clamped && s_.beta_minus_1 < 0.0 && !math::isinf(u1) && s_.regime != Regime::data_only;
-    if (kink_beyond || !integrate_exponential_tail(learned_scaled, u0, u1, kappa, S, learned)) {
+    const Survival::LearnedBound bound = s_.learned_bound();
+    auto learned_log_bound = [&](double u) {
+      const double log_p = log_p_of(u);
+      return log_p + u + bound.log_at(log_p, clamped);  // log p + u = (1-alpha)u - log zeta
+    };
+    if (kink_beyond ||
+        !integrate_exponential_tail(learned_scaled, learned_log_bound, u0, u1, kappa, S, learned)) {
       const double s_min = math::isinf(u1) ? 0.0 : math::exp(-kappa * (u1 - u0));
       const double log_kappa = math::log(kappa);
       auto in_s = [&](double s) {
@@ -521,7 +652,11 @@ class ExactSum {
                                                    ScaledSum& total) const {
     const double u = math::log(x);
     if (log_p_of(u) + log_learned_share_at(u, clamped) < total.scale - 80.0) return;
-    add_end_terms(log_learned_jet<em_jet_order>(x, clamped), side, total);
+    if (x >= short_end_start &&
+        add_end_terms(log_learned_jet<short_end_order>(x, clamped), side, total, true)) {
+      return;
+    }
+    add_end_terms(log_learned_jet<em_jet_order>(x, clamped), side, total, false);
   }
 
   // f(x)/2 + side * sum_j B_2j/(2j)! f^(2j-1)(x), derivatives from a jet of log f.
@@ -531,21 +666,45 @@ class ExactSum {
     // corrections are within a factor lambda^15 of f) is skipped without its jet.
     const double u = math::log(x);
     if (log_p_of(u) + survival_branch(u, clamped) < total.scale - 80.0) return;
+    if (x >= short_end_start) {
+      const Jet<short_end_order> log_p = log_p_jet<short_end_order>(x);
+      if (add_end_terms(log_p + s_.log_survival(log_p, clamped), side, total, true)) return;
+    }
     const Jet<em_jet_order> log_p = log_p_jet<em_jet_order>(x);
-    add_end_terms(log_p + s_.log_survival(log_p, clamped), side, total);
+    add_end_terms(log_p + s_.log_survival(log_p, clamped), side, total, false);
   }
 
-  // h(x)/2 + side * sum_j B_2j/(2j)! h^(2j-1)(x) from the jet of log h at x (f or g).
-  KOKKOS_INLINE_FUNCTION static void add_end_terms(Jet<em_jet_order> log_h, double side,
-                                                   ScaledSum& total) {
+  // Far from the head (x >= 100) the corrections mostly fall off fast: measured on the
+  // benchmark points, every end there needed at most 3 of the 8 to reach 1e-18 of dL, and
+  // most ends below 100 needed 5 to 8. So such an end first takes a jet of order 8 (a quarter
+  // of the cost of 16) and keeps it when its 4th correction is below e^-46 of dL and smaller
+  // than the 3rd. Past that point the corrections of the functions summed here only shrink:
+  // their Taylor coefficients fall like (1/x)^n or A^n / n!, and B_2j / (2j) grows slower.
+  static constexpr double short_end_start = 100.0;
+  static constexpr int short_end_order = em_jet_order / 2;
+
+  // h(x)/2 + side * sum_j B_2j/(2j)! h^(2j-1)(x) from the jet of log h at x (f or g), with
+  // Order / 2 corrections. With negligible_tail, adds nothing and returns false unless the
+  // last correction is negligible and smaller than the one before (above).
+  template <int Order>
+  KOKKOS_INLINE_FUNCTION static bool add_end_terms(Jet<Order> log_h, double side, ScaledSum& total,
+                                                   bool negligible_tail) {
     const double log_hx = log_h.c[0];
     log_h.c[0] = 0.0;
-    const Jet<em_jet_order> relative = exp(log_h);  // Taylor coefficients of h / h(x)
-    double correction = 0.5;
-    for (int j = 1; j <= em_corrections; ++j) {
-      correction += side * bernoulli_over_index(j) * relative.c[2 * j - 1];
+    const Jet<Order> relative = exp(log_h);  // Taylor coefficients of h / h(x)
+    double correction = 0.5, last = 0.0, before_last = 0.0;
+    for (int j = 1; j <= Order / 2; ++j) {
+      before_last = last;
+      last = bernoulli_over_index(j) * relative.c[2 * j - 1];
+      correction += side * last;
     }
-    total.value += correction * math::exp(log_hx - total.scale);
+    const double unit = math::exp(log_hx - total.scale);
+    if (negligible_tail &&
+        !(math::fabs(last) * unit <= 1e-20 && math::fabs(last) <= math::fabs(before_last))) {
+      return false;
+    }
+    total.value += correction * unit;
+    return true;
   }
 
  public:
@@ -602,22 +761,28 @@ class ExactSum {
   // scaled(u, shift) = g(u) exp(shift) (the caller folds the shift into its one exp):
   // Gauss-Laguerre in t = kappa (u - u0), the part beyond a finite u1 subtracted the same
   // way. Returns false when the 20- and 32-node rules disagree by more than laguerre_tol
-  // (then the integrand is not a sum of decaying exponentials).
-  template <class ScaledIntegrand>
+  // (then the integrand is not a sum of decaying exponentials). log_bound(u) >= log g(u) is
+  // cheap: a node whose weighted bound is below e^-45 (of exp(S), the unit of the result) is
+  // skipped, since it cannot change the sum; most nodes beyond t = 40 are (weights < 1e-17).
+  template <class ScaledIntegrand, class LogBound>
   KOKKOS_INLINE_FUNCTION static bool integrate_exponential_tail(const ScaledIntegrand& scaled,
+                                                                const LogBound& log_bound,
                                                                 double u0, double u1, double kappa,
                                                                 double S, double& result) {
     const double shift = -S - math::log(kappa);
+    constexpr double log_negligible = -45.0;
     auto rules = [&](double from, double& coarse, double& fine) {
       coarse = 0.0;
       fine = 0.0;
       for (int i = 0; i < gauss_laguerre_20_size; ++i) {
-        const double t = gauss_laguerre_20_node(i);
-        coarse += scaled(from + t / kappa, shift + gauss_laguerre_20_log_weight(i));
+        const double u = from + gauss_laguerre_20_node(i) / kappa;
+        const double log_weight = shift + gauss_laguerre_20_log_weight(i);
+        if (log_weight + log_bound(u) >= log_negligible) coarse += scaled(u, log_weight);
       }
       for (int i = 0; i < gauss_laguerre_32_size; ++i) {
-        const double t = gauss_laguerre_32_node(i);
-        fine += scaled(from + t / kappa, shift + gauss_laguerre_32_log_weight(i));
+        const double u = from + gauss_laguerre_32_node(i) / kappa;
+        const double log_weight = shift + gauss_laguerre_32_log_weight(i);
+        if (log_weight + log_bound(u) >= log_negligible) fine += scaled(u, log_weight);
       }
     };
     double coarse, fine;
