@@ -190,7 +190,15 @@ def main():
         check(len(pids) == 2, f"expected 2 rank processes, found {pids}")
         os.kill(pids[1], signal.SIGKILL)
 
-    def terminate(proc, out):  # what a scheduler does at the time limit
+    def terminate(proc, out):
+        # What a scheduler does at the time limit: Slurm signals every task of the step. Open
+        # MPI starts each rank in a process group of its own and forwards a SIGTERM it receives
+        # only about 2 s later (measured), by which time a short run has finished; so the
+        # ranks are signalled directly, then mpirun's group.
+        pids = rank_pids(out)
+        check(len(pids) == 2, f"expected 2 rank processes, found {pids}")
+        for pid in pids:
+            os.kill(pid, signal.SIGTERM)
         os.killpg(proc.pid, signal.SIGTERM)
 
     interrupted_then_resumed(r, "sigkill-all", kill_all, 3, reference)
