@@ -28,6 +28,12 @@ namespace {
 using modesweep::model::ModelPoint;
 constexpr double inf = std::numeric_limits<double>::infinity();
 
+// A draw from rng, log-uniform in [lo, hi].
+double log_uniform(std::mt19937_64& rng, double lo, double hi) {
+  const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+  return std::exp(std::log(lo) + unit * (std::log(hi) - std::log(lo)));
+}
+
 // Relative difference of two positive numbers given by their natural logs.
 double relative_error_from_logs(double log_a, double log_b) {
   if (std::isinf(log_a) && std::isinf(log_b) && log_a == log_b) return 0.0;
@@ -200,9 +206,6 @@ TEST(ExactLoss, MatchesLongDoubleDirectSum) {
 TEST(ExactLoss, ClampingKinkBeyondTheFrontMatchesDirectSum) {
   std::mt19937_64 rng(20261130);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
-  auto log_uniform = [&](double lo, double hi) {
-    return std::exp(std::log(lo) + unit(rng) * (std::log(hi) - std::log(lo)));
-  };
   double worst = 0.0;
   auto check = [&worst](const ModelPoint& p) {
     expect_direct_sum(modesweep::model::log_reducible_loss(p), p, worst);
@@ -211,11 +214,11 @@ TEST(ExactLoss, ClampingKinkBeyondTheFrontMatchesDirectSum) {
     ModelPoint p;
     p.alpha = 1.1 + 3.0 * unit(rng);
     p.beta = 0.3 + 0.65 * unit(rng);
-    p.learning_rate = log_uniform(1e-4, 0.02);
+    p.learning_rate = log_uniform(rng, 1e-4, 0.02);
     p.gamma = 1.0;
-    p.N = std::floor(log_uniform(1e3, 3e4));
-    p.D = std::floor(log_uniform(1.0, 1e5));
-    p.tau = std::floor(log_uniform(1.0, 1e7));
+    p.N = std::floor(log_uniform(rng, 1e3, 3e4));
+    p.D = std::floor(log_uniform(rng, 1.0, 1e5));
+    p.tau = std::floor(log_uniform(rng, 1.0, 1e7));
     if (i % 4 == 1) p.D = inf;
     if (i % 4 == 2) p.tau = p.D * std::floor(1.0 + 10.0 * unit(rng));
     check(p);
@@ -233,18 +236,52 @@ TEST(ExactLoss, ClampingKinkBeyondTheFrontMatchesDirectSum) {
   report_worst("direct sum, clamping kink beyond the front, 61 points", worst);
 }
 
+// beta = 1 with repeated epochs: E[q] is a product of two binomials in p_k (the positions seen
+// e + 1 and e times), whose learned part the evaluator sums as a series (exact_loss.hpp,
+// binomial_learned_integral). Whole and partial epochs, from slow to fast learning, against
+// the long-double direct sum; dL both in full and as dL(inf) + the sum beyond the front.
+TEST(ExactLoss, RepeatedEpochsAtBetaOneMatchDirectSum) {
+  std::mt19937_64 rng(20261202);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  double worst = 0.0;
+  int beyond = 0;
+  for (int i = 0; i < 80; ++i) {
+    ModelPoint p;
+    p.alpha = 1.05 + 6.0 * unit(rng) * unit(rng);
+    p.beta = 1.0;
+    p.learning_rate = i % 5 == 0 ? 0.999 : log_uniform(rng, 1e-4, 0.9);
+    p.gamma = 1.0;
+    p.N = std::floor(log_uniform(rng, 1.0, 3e4));
+    p.D = i % 3 == 0 ? 1.0 + 1e4 * unit(rng) : std::floor(log_uniform(rng, 1.0, 1e5));
+    const double epochs = std::floor(log_uniform(rng, 1.0, 300.0));
+    p.tau = i % 2 == 0 ? p.D * epochs : std::floor(p.D * (epochs + unit(rng)));
+    expect_direct_sum(modesweep::model::log_reducible_loss(p), p, worst);
+    const double lz = modesweep::model::log_zeta(p.alpha);
+    using modesweep::model::detail::log_reducible_loss;
+    const double log_unbounded =
+        log_reducible_loss(p.alpha, 1.0, lz, inf, p.D, p.tau, p.learning_rate);
+    const double M = modesweep::model::capacity_cutoff(p);
+    const double log_beyond =
+        modesweep::model::detail::ExactSum(
+            p.alpha, lz, modesweep::model::detail::make_survival(1.0, p.D, p.tau, p.learning_rate))
+            .log_learned_beyond(M + 1.0);
+    if (std::isnan(log_beyond)) continue;
+    ++beyond;
+    expect_direct_sum(modesweep::model::detail::log_add(log_unbounded, log_beyond), p, worst);
+  }
+  EXPECT_GE(beyond, 10);
+  report_worst("direct sum, beta = 1 with repeated epochs, 80 points", worst);
+}
+
 // A random point of the whole domain for the sums beyond the learning front (below).
 ModelPoint random_domain_point(std::mt19937_64& rng, int i) {
   std::uniform_real_distribution<double> unit(0.0, 1.0);
-  auto log_uniform = [&](double lo, double hi) {
-    return std::exp(std::log(lo) + unit(rng) * (std::log(hi) - std::log(lo)));
-  };
   ModelPoint p;
   p.alpha = 1.02 + 9.0 * unit(rng) * unit(rng);
-  p.beta = i % 4 == 0 ? 0.05 + 0.9 * unit(rng) : log_uniform(0.3, 5.0);
-  p.learning_rate = i % 3 == 0 ? 1.0 : log_uniform(1e-3, 1.0);
-  p.D = std::floor(log_uniform(1.0, 1e20));
-  p.tau = std::floor(log_uniform(1.0, 1e22));
+  p.beta = i % 4 == 0 ? 0.05 + 0.9 * unit(rng) : log_uniform(rng, 0.3, 5.0);
+  p.learning_rate = i % 3 == 0 ? 1.0 : log_uniform(rng, 1e-3, 1.0);
+  p.D = std::floor(log_uniform(rng, 1.0, 1e20));
+  p.tau = std::floor(log_uniform(rng, 1.0, 1e22));
   if (i % 5 == 1) p.D = inf;
   if (i % 5 == 2) p.tau = inf;
   if (i % 5 == 3) p.tau = p.D * std::floor(1.0 + 20.0 * unit(rng));  // whole epochs
@@ -433,10 +470,11 @@ TEST(ExactLoss, LearnedBeyondTheFrontMatchesDirectSums) {
   report_worst("learned beyond the front, windows vs long-double direct sums", worst);
 }
 
-// Reference values from the independent mpmath implementation, up to N, D, tau = 1e24.
-TEST(ExactLoss, MatchesHighPrecisionReferenceAtLargeScales) {
-  std::ifstream in(std::string(MODESWEEP_SOURCE_DIR) + "/tests/reference/large_scale_points.csv");
-  ASSERT_TRUE(in) << "tests/reference/large_scale_points.csv is missing";
+// Every row of a reference CSV from the independent mpmath implementation
+// (tests/reference/) against evaluate_point, all four losses to 1e-10; returns the rows.
+int expect_reference_file(const std::string& name, double& worst) {
+  std::ifstream in(std::string(MODESWEEP_SOURCE_DIR) + "/tests/reference/" + name);
+  EXPECT_TRUE(in) << "tests/reference/" << name << " is missing";
   std::string line;
   std::getline(in, line);
   std::vector<std::string> header;
@@ -446,15 +484,14 @@ TEST(ExactLoss, MatchesHighPrecisionReferenceAtLargeScales) {
     while (std::getline(ss, cell, ',')) header.push_back(cell);
   }
   int rows = 0;
-  double worst = 0.0;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     std::map<std::string, double> row;
     std::stringstream ss(line);
     std::string cell;
-    for (const auto& name : header) {
+    for (const auto& column : header) {
       std::getline(ss, cell, ',');
-      row[name] = cell == "inf" ? inf : cell == "-inf" ? -inf : std::stod(cell);
+      row[column] = cell == "inf" ? inf : cell == "-inf" ? -inf : std::stod(cell);
     }
     ModelPoint p;
     p.alpha = row.at("alpha");
@@ -470,19 +507,37 @@ TEST(ExactLoss, MatchesHighPrecisionReferenceAtLargeScales) {
                                                      {r.log_eps_N, "log_eps_N"},
                                                      {r.log_eps_D, "log_eps_D"},
                                                      {r.log_eps_tau, "log_eps_tau"}};
-    for (const auto& [got, name] : checks) {
-      const double error = relative_error_from_logs(got, row.at(name));
+    for (const auto& [got, loss] : checks) {
+      const double error = relative_error_from_logs(got, row.at(loss));
       worst = std::max(worst, error);
-      EXPECT_LT(error, 1e-10) << name << " at row " << rows + 1 << ": alpha=" << p.alpha
-                              << " beta=" << p.beta << " gamma=" << p.gamma << " N=" << p.N
-                              << " D=" << p.D << " tau=" << p.tau << " c=" << p.learning_rate
-                              << " cN=" << p.capacity_scale << " got " << got << " want "
-                              << row.at(name);
+      EXPECT_LT(error, 1e-10) << name << ": " << loss << " at row " << rows + 1
+                              << ": alpha=" << p.alpha << " beta=" << p.beta << " gamma=" << p.gamma
+                              << " N=" << p.N << " D=" << p.D << " tau=" << p.tau
+                              << " c=" << p.learning_rate << " cN=" << p.capacity_scale << " got "
+                              << got << " want " << row.at(loss);
     }
     ++rows;
   }
+  return rows;
+}
+
+// Reference values from the independent mpmath implementation, up to N, D, tau = 1e24.
+TEST(ExactLoss, MatchesHighPrecisionReferenceAtLargeScales) {
+  double worst = 0.0;
+  const int rows = expect_reference_file("large_scale_points.csv", worst);
   EXPECT_GE(rows, 200);
   report_worst("mpmath reference, " + std::to_string(rows) + " points x 4 losses", worst);
+}
+
+// beta = 1 with repeated epochs at large scales (the two-binomial series, see
+// RepeatedEpochsAtBetaOneMatchDirectSum), against the same mpmath reference.
+TEST(ExactLoss, RepeatedEpochsAtBetaOneMatchHighPrecisionReference) {
+  double worst = 0.0;
+  const int rows = expect_reference_file("beta_one_epochs_points.csv", worst);
+  EXPECT_GE(rows, 40);
+  report_worst("mpmath reference, beta = 1 with repeated epochs, " + std::to_string(rows) +
+                   " points x 4 losses",
+               worst);
 }
 
 // log dL of `base` with its resources replaced by (N, D, tau).

@@ -416,15 +416,15 @@ class ExactSum {
 
   // Root u of l(u) = -target (l increasing in u) in [u0, u1], u1 may be inf; assumes
   // l(u0) < -target. Bracketed secant (Illinois) on log(-l), which is nearly linear in u.
-  // Where the law is a single binomial on a branch (binomial_form), l = T log1p(-x) with
+  // Where the law is one binomial on a branch (binomial_form), l = T log1p(-x) with
   // x = exp(log_rho - mu u) and the root is closed-form; a branch's root is the root if it
   // lies on that branch, since l is continuous and increasing across the clamping kink.
   KOKKOS_INLINE_FUNCTION double solve_survival(double target, double u0, double u1) const {
     for (int branch = 0; branch < 2; ++branch) {
       const bool clamped = branch == 1;
       const Binomial b = binomial_form(clamped);
-      if (!b.applies) continue;
-      const double u = (b.log_rho - math::log(-math::expm1(-target / b.T))) / b.mu;
+      if (!b.applies || b.T1 != 0.0) continue;
+      const double u = (b.log_rho - math::log(-math::expm1(-target / b.T0))) / b.mu;
       if (u >= u0 && u <= u1 && s_.clamped(log_p_of(u)) == clamped) return u;
     }
     const double log_target = math::log(target);
@@ -509,53 +509,67 @@ class ExactSum {
     if (finite_b) add_endpoint(piece.b, clamped, +1.0, total);
   }
 
-  // E[q_k] = (1 - x)^T with x = exp(log_rho - mu u) a power of k = e^u, where the survival
-  // law has that form on a branch: one kind of pass (MODEL.md 3: tau = inf, D = inf, no
-  // repeated position, a single epoch, or a clamped rate, where every pass teaches x = p).
+  // E[q_k] = (1 - x)^T0 (1 - w x)^T1 with x = exp(log_rho - mu u) a power of k = e^u, where
+  // the survival law has that form on a branch (MODEL.md 3). One factor (T1 = 0) where one
+  // kind of pass teaches: tau = inf, D = inf, no repeated position, a single epoch, or a
+  // clamped rate (every pass teaches x = p). Two for beta = 1 with repeated epochs: the rate
+  // a = c is constant, and the s positions seen e + 1 times and the D - s seen e times teach
+  // x = p with chances w0 = 1 - r^(e+1) and w = 1 - r^e, r = 1 - c, folded into x and w.
   struct Binomial {
     bool applies = false;
-    double T = 0.0, log_rho = 0.0, mu = 0.0;
+    double T0 = 0.0, T1 = 0.0, w = 0.0;
+    double log_rho = 0.0, mu = 0.0;
   };
   KOKKOS_INLINE_FUNCTION Binomial binomial_form(bool clamped) const {
     Binomial b;
-    bool rate_power;  // x = c p^beta (one pass at rate a = c p^(beta-1)) rather than x = p
+    bool rate_power = false;  // x = c p^beta (one pass at rate a = c p^(beta-1)), not x = p
+    double log_w0 = 0.0;      // log of the first factor's chance per unit of p (2 factors)
     if (s_.regime == Regime::data_only) {
-      b.T = s_.D;
-      rate_power = false;
+      b.T0 = s_.D;
     } else if (s_.regime == Regime::time_only) {
-      b.T = s_.tau;
+      b.T0 = s_.tau;
       rate_power = !clamped;
     } else if (clamped) {
-      b.T = s_.epochs > 0.0 ? s_.partial + s_.rest : s_.partial;
-      rate_power = false;
+      b.T0 = s_.epochs > 0.0 ? s_.partial + s_.rest : s_.partial;
     } else if (s_.epochs == 0.0 || (s_.epochs == 1.0 && s_.partial == 0.0)) {
-      b.T = s_.epochs == 0.0 ? s_.partial : s_.rest;
+      b.T0 = s_.epochs == 0.0 ? s_.partial : s_.rest;
       rate_power = true;
+    } else if (s_.beta_minus_1 == 0.0) {
+      // the chances per unit of p as Survival::log_survival computes them (epochs >= 1)
+      const double a = math::exp(s_.log_rate(Jet<1>::constant(0.0)).value());
+      const double r_e_minus_1 = math::expm1(s_.epochs * math::log1p(-a));
+      const double w_more = a - (1.0 - a) * r_e_minus_1, w_fewer = -r_e_minus_1;
+      b.T0 = s_.partial;
+      b.T1 = s_.rest;
+      b.w = w_fewer / w_more;
+      log_w0 = math::log(w_more);
     } else {
-      return b;  // several passes at a rate: W_n = p (1 - (1 - a)^n) is no power of k
+      return b;  // several passes at a rate a ~ p^(beta-1): W_n = p (1 - (1 - a)^n), no power
     }
     const double power = rate_power ? 1.0 + s_.beta_minus_1 : 1.0;
-    b.applies = b.T > 0.0;
-    b.log_rho = s_.log_pick + (rate_power ? s_.log_c : 0.0) - power * log_zeta_;
+    b.applies = b.T0 > 0.0 || b.T1 > 0.0;
+    b.log_rho = s_.log_pick + log_w0 + (rate_power ? s_.log_c : 0.0) - power * log_zeta_;
     b.mu = power * alpha_;
     return b;
   }
 
-  // int_{u0}^{u1} exp((1-alpha)u - log zeta) (1 - (1 - x)^T) du / exp(S), u1 may be inf, for
-  // the binomial form above, by the binomial series: with x = exp(log_rho - mu u) the
-  // integral is exp((1-alpha)u0 - log zeta) / mu times
-  //   sum_{n>=1} (-1)^(n+1) C(T, n) x0^n / (n + sigma) (1 - (x1/x0)^(n + sigma)),
-  // sigma = (alpha - 1) / mu, x0 and x1 the x at u0 and u1. Where E[q] >= 1/2, T x0 <= log 2
-  // (-T log1p(-x) <= log 2); then with x0 <= 1/2 every term is at most half the previous one,
-  // whether n < T or n > T, so the sum converges geometrically with alternating or equal
-  // signs (no cancellation). It costs two exp and no other libm call where Gauss-Laguerre
-  // costs about 50 evaluations of the survival. Returns false where x0 > 1/2 or T x0 > 1.
+  // int_{u0}^{u1} exp((1-alpha)u - log zeta) (1 - E[q]) du / exp(S), u1 may be inf, for the
+  // binomial form above, by the binomial series. With E[q] = sum_n e_n x^n (the product of
+  // the factors' series, sum_n C(T, n) (-w x)^n) and x = exp(log_rho - mu u), the integral
+  // is exp((1-alpha)u0 - log zeta) / mu times
+  //   sum_{n>=1} -e_n x0^n / (n + sigma) (1 - (x1/x0)^(n + sigma)),
+  // sigma = (alpha - 1) / mu, x0 and x1 the x at u0 and u1. Where E[q] >= 1/2, the exposure
+  // y = (T0 + T1 w) x0 <= log 2 (-l >= y); with x0 <= 1/2 each factor's terms then at least
+  // halve, whether n < T or n > T, so the sum converges geometrically, and the first term
+  // y dominates: the rest sum to at most e^y - 1 - y <= 0.44 y for large T, less otherwise
+  // (no cancellation). It costs two exp and O(terms^2) flops where Gauss-Laguerre costs
+  // about 50 evaluations of the survival. Returns false where x0 > 1/2 or y > 1.
   KOKKOS_INLINE_FUNCTION bool binomial_learned_integral(const Binomial& b, double u0, double u1,
                                                         double S, double& result) const {
     const double log_x0 = b.log_rho - b.mu * u0;
     if (!(log_x0 <= -math::ln2)) return false;
     const double x0 = math::exp(log_x0);
-    if (!(b.T * x0 <= 1.0)) return false;
+    if (!((b.T0 + b.T1 * b.w) * x0 <= 1.0)) return false;
     const double sigma = (alpha_ - 1.0) / b.mu;
     // left = 1 - (x1/x0)^(n + sigma), by left_(n+1) = left_n + (1 - left_n)(1 - x1/x0): the
     // sum of two non-negative terms, so no cancellation where x1 is close to x0.
@@ -565,23 +579,40 @@ class ExactSum {
       left = -math::expm1((1.0 + sigma) * log_ratio);
       step = -math::expm1(log_ratio);
     }
-    // (-1)^(n+1) C(T, n) x0^n relative to its value at n = 1, T x0, which is taken in log
-    // space (x0 can be subnormal where the leading factor is not)
-    double term = 1.0;
+    // f0[n], f1[n]: the factors' coefficients C(T, n) (-w)^n x0^(n-1) for n >= 1, so that
+    // e_n x0^n / x0 = f0[n] + f1[n] + x0 sum_{k=1}^{n-1} f0[k] f1[n-k]; the factor x0 is kept
+    // out (taken in log space below: it can be subnormal where the result is not).
+    constexpr int max_terms = 100;
+    double f0[max_terms + 1], f1[max_terms + 1];
+    f0[1] = -b.T0;
+    f1[1] = -b.T1 * b.w;
     double sum = 0.0;
     bool converged = false;
-    for (int n = 1; n <= 120; ++n) {
-      const double part = term * left / (n + sigma);
-      sum += part;
-      if (math::fabs(part) <= 1e-18 * math::fabs(sum)) {
+    for (int n = 1; n <= max_terms; ++n) {
+      if (n > 1) {
+        f0[n] = f0[n - 1] * (-(b.T0 - (n - 1)) * x0 / n);
+        f1[n] = f1[n - 1] * (-(b.T1 - (n - 1)) * b.w * x0 / n);
+      }
+      double coefficient = f0[n] + f1[n], bound = math::fabs(f0[n]) + math::fabs(f1[n]);
+      if (b.T1 != 0.0) {
+        double cross = 0.0, cross_bound = 0.0;
+        for (int k = 1; k < n; ++k) {
+          cross += f0[k] * f1[n - k];
+          cross_bound += math::fabs(f0[k] * f1[n - k]);
+        }
+        coefficient += x0 * cross;
+        bound += x0 * cross_bound;
+      }
+      sum -= coefficient * left / (n + sigma);
+      // what is left of the sum is below about twice the bound of this term
+      if (bound <= 1e-19 * (n + sigma) * math::fabs(sum)) {
         converged = true;
         break;
       }
-      term *= -(b.T - n) * x0 / (n + 1);
       left += (1.0 - left) * step;
     }
     if (!converged) return false;
-    result = sum * math::exp(math::log(b.T) + log_x0 + (1.0 - alpha_) * u0 - log_zeta_ - S) / b.mu;
+    result = sum * math::exp(log_x0 + (1.0 - alpha_) * u0 - log_zeta_ - S) / b.mu;
     return true;
   }
 
