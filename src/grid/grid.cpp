@@ -116,16 +116,26 @@ void Grid::fill_points(std::uint64_t begin, std::uint64_t count, model::ModelPoi
   if (begin > size_ || count > size_ - begin) throw std::out_of_range("Grid::fill_points");
   const model::ModelPoint base = constants();
   if (is_factorial()) {
+    // The multi-index of `begin` once, then an odometer (the last axis fastest): a division
+    // per axis and point cost more than the rest of the point.
     const std::vector<std::uint64_t> dims = shape();
+    std::uint64_t digit[axis_count];
+    model::ModelPoint p = base;
+    std::uint64_t rest = begin;
+    for (int d = axis_count - 1; d >= 0; --d) {
+      digit[d] = rest % dims[d];
+      rest /= dims[d];
+      const int axis = factorial_storage_order[d];
+      set_axis(p, axis, spec_.axes[axis].values[digit[d]]);
+    }
     for (std::uint64_t k = 0; k < count; ++k) {
-      model::ModelPoint p = base;
-      std::uint64_t rest = begin + k;
-      for (int d = axis_count - 1; d >= 0; --d) {
-        const int axis = factorial_storage_order[d];
-        set_axis(p, axis, spec_.axes[axis].values[rest % dims[d]]);
-        rest /= dims[d];
-      }
       out[k] = p;
+      for (int d = axis_count - 1; d >= 0; --d) {  // the next point: carry from the last axis
+        const int axis = factorial_storage_order[d];
+        digit[d] = digit[d] + 1 == dims[d] ? 0 : digit[d] + 1;
+        set_axis(p, axis, spec_.axes[axis].values[digit[d]]);
+        if (digit[d] != 0) break;
+      }
     }
     return;
   }

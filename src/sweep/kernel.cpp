@@ -523,13 +523,21 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
   const int n = static_cast<int>(count);
   if (!out.workspace) out.workspace = std::make_shared<ChunkResults::Workspace>();
   ChunkResults::Workspace& workspace = *out.workspace;
-  const auto points = first_elements(workspace.points, "modesweep::chunk_points", count);
   const auto results = first_elements(workspace.results, "modesweep::chunk_results", count);
   grid.fill_points(begin, count, out.points.data());
-  Kokkos::deep_copy(
-      points,
-      Kokkos::View<const ModelPoint*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
-          out.points.data(), count));
+  // Where the kernels can read host memory (the CPU backends) they read the host points in
+  // place; elsewhere the points are copied to the device.
+  model::PointView points;
+  if constexpr (Kokkos::SpaceAccessibility<Kokkos::DefaultExecutionSpace,
+                                           Kokkos::HostSpace>::accessible) {
+    points = model::PointView(out.points.data(), count);
+  } else {
+    points = first_elements(workspace.points, "modesweep::chunk_points", count);
+    Kokkos::deep_copy(
+        points,
+        Kokkos::View<const ModelPoint*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
+            out.points.data(), count));
+  }
 
   if (spec::has_mc(spec)) {
     const mc::McSettings settings{spec.replicas, spec.mc_seed,
