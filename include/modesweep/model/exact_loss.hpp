@@ -416,15 +416,30 @@ class ExactSum {
 
   // Root u of l(u) = -target (l increasing in u) in [u0, u1], u1 may be inf; assumes
   // l(u0) < -target. Bracketed secant (Illinois) on log(-l), which is nearly linear in u.
-  // Where the law is one binomial on a branch (binomial_form), l = T log1p(-x) with
-  // x = exp(log_rho - mu u) and the root is closed-form; a branch's root is the root if it
-  // lies on that branch, since l is continuous and increasing across the clamping kink.
+  // Where the law is binomial on a branch (binomial_form), l = T0 log1p(-x) + T1 log1p(-w x)
+  // with x = exp(log_rho - mu u): for one factor the root is closed-form, for two Newton's
+  // method in x finds it (l is concave in x, so from the closed-form guess of the combined
+  // factor the iterates approach the root from above after the first step). A branch's root
+  // is the root if it lies on that branch: l is continuous and increasing across the kink.
   KOKKOS_INLINE_FUNCTION double solve_survival(double target, double u0, double u1) const {
     for (int branch = 0; branch < 2; ++branch) {
       const bool clamped = branch == 1;
       const Binomial b = binomial_form(clamped);
-      if (!b.applies || b.T1 != 0.0) continue;
-      const double u = (b.log_rho - math::log(-math::expm1(-target / b.T0))) / b.mu;
+      if (!b.applies) continue;
+      double x = -math::expm1(-target / (b.T0 + b.T1 * b.w));
+      for (int it = 0; b.T1 != 0.0 && it < 30; ++it) {
+        const double g = b.T0 * math::log1p(-x) + b.T1 * math::log1p(-b.w * x) + target;
+        const double slope = b.T0 / (1.0 - x) + b.T1 * b.w / (1.0 - b.w * x);  // -dg/dx
+        const double next = x + g / slope;
+        if (!(next > 0.0 && next < 1.0)) {
+          x = math::quiet_nan();  // left the domain: Illinois below
+          break;
+        }
+        const bool done = math::fabs(next - x) <= 1e-15 * x;
+        x = next;
+        if (done) break;
+      }
+      const double u = (b.log_rho - math::log(x)) / b.mu;
       if (u >= u0 && u <= u1 && s_.clamped(log_p_of(u)) == clamped) return u;
     }
     const double log_target = math::log(target);
