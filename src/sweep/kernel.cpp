@@ -27,6 +27,19 @@ struct GroupTerms {
 };
 using GroupView = Kokkos::View<GroupTerms*>;
 
+// The exact-mode result columns of a chunk, as the kernels write them (ChunkResults' layout).
+struct ResultColumns {
+  Kokkos::View<double*> dL, eps_N, eps_D, eps_tau;
+  Kokkos::View<std::int8_t*> bottleneck;
+  KOKKOS_INLINE_FUNCTION void store(int i, const model::LossResult& r) const {
+    dL(i) = r.dL;
+    eps_N(i) = r.eps_N;
+    eps_D(i) = r.eps_D;
+    eps_tau(i) = r.eps_tau;
+    bottleneck(i) = static_cast<std::int8_t>(r.bottleneck);
+  }
+};
+
 // The finite capacities a factorial grid's groups hold lie in [lowest, highest]: M grows with
 // N >= 1 and with gamma, so the ends come from the axes' ends (a grid constant).
 struct CapacityRange {
@@ -322,7 +335,7 @@ struct FinishBlockPoints {
   KeyView keys;
   Kokkos::View<int*> table_row;  // of each local group, -1 without a small-M table
   PanelTable table;
-  model::ResultView results;
+  ResultColumns columns;
   std::uint64_t first;
   std::uint64_t group_size;
   std::uint64_t first_group;
@@ -338,8 +351,8 @@ struct FinishBlockPoints {
       log_dL(i) = model::detail::log_reducible_loss(p.alpha, p.beta, g.log_zeta, M, p.D, p.tau,
                                                     p.learning_rate);
     }
-    results(i) = model::detail::make_result(log_dL(i), eps_N_table(group_row(local), position),
-                                            g.eps_D, g.eps_tau, p.irreducible);
+    columns.store(i, model::detail::make_result(log_dL(i), eps_N_table(group_row(local), position),
+                                                g.eps_D, g.eps_tau, p.irreducible));
   }
 };
 
@@ -358,6 +371,7 @@ V first_elements(V& buffer, const char* label, std::size_t n) {
 struct ChunkResults::Workspace {
   model::PointView points;
   model::ResultView results;
+  ResultColumns columns;  // device buffers, where kernels cannot write host memory
   Kokkos::View<double*> log_dL;
   KeyView keys;
 };
@@ -368,7 +382,7 @@ namespace {
 void evaluate_block_points(const model::PointView& points, const model::PointView& representatives,
                            const model::PointView::HostMirror& representatives_host,
                            const GroupView& groups, std::uint64_t first, std::uint64_t group_size,
-                           std::uint64_t first_group, const model::ResultView& results,
+                           std::uint64_t first_group, const ResultColumns& columns,
                            ChunkResults::Workspace& workspace, KernelStats& stats) {
   const int n = static_cast<int>(points.extent(0));
   const auto log_dL = first_elements(workspace.log_dL, "modesweep::block_log_dL", n);
@@ -482,7 +496,7 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
   Kokkos::parallel_for(
       "modesweep::finish_block_points", Kokkos::RangePolicy<>(0, n),
       FinishBlockPoints{points, groups, eps_N_table, group_row, capacity_table, log_dL, keys,
-                        table_row, table, results, first, group_size, first_group});
+                        table_row, table, columns, first, group_size, first_group});
   Kokkos::fence();
 }
 
@@ -523,13 +537,13 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
   const int n = static_cast<int>(count);
   if (!out.workspace) out.workspace = std::make_shared<ChunkResults::Workspace>();
   ChunkResults::Workspace& workspace = *out.workspace;
-  const auto results = first_elements(workspace.results, "modesweep::chunk_results", count);
   grid.fill_points(begin, count, out.points.data());
-  // Where the kernels can read host memory (the CPU backends) they read the host points in
-  // place; elsewhere the points are copied to the device.
+  // Where the kernels can reach host memory (the CPU backends) they read the host points and
+  // write the host result columns in place; elsewhere both go through device buffers.
+  constexpr bool host_accessible =
+      Kokkos::SpaceAccessibility<Kokkos::DefaultExecutionSpace, Kokkos::HostSpace>::accessible;
   model::PointView points;
-  if constexpr (Kokkos::SpaceAccessibility<Kokkos::DefaultExecutionSpace,
-                                           Kokkos::HostSpace>::accessible) {
+  if constexpr (host_accessible) {
     points = model::PointView(out.points.data(), count);
   } else {
     points = first_elements(workspace.points, "modesweep::chunk_points", count);
@@ -558,6 +572,22 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
   }
   if (!spec::has_exact(spec)) return;
 
+  ResultColumns columns;
+  if constexpr (host_accessible) {
+    columns = ResultColumns{Kokkos::View<double*>(out.dL.data(), count),
+                            Kokkos::View<double*>(out.eps_N.data(), count),
+                            Kokkos::View<double*>(out.eps_D.data(), count),
+                            Kokkos::View<double*>(out.eps_tau.data(), count),
+                            Kokkos::View<std::int8_t*>(out.bottleneck.data(), count)};
+  } else {
+    ResultColumns& buffers = workspace.columns;
+    columns =
+        ResultColumns{first_elements(buffers.dL, "modesweep::chunk_dL", count),
+                      first_elements(buffers.eps_N, "modesweep::chunk_eps_N", count),
+                      first_elements(buffers.eps_D, "modesweep::chunk_eps_D", count),
+                      first_elements(buffers.eps_tau, "modesweep::chunk_eps_tau", count),
+                      first_elements(buffers.bottleneck, "modesweep::chunk_bottleneck", count)};
+  }
   if (grid.is_factorial()) {
     const std::uint64_t G = grid.group_size();
     const std::uint64_t g0 = begin / G, g1 = (begin + count - 1) / G;
@@ -572,20 +602,26 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
     Kokkos::parallel_for("modesweep::evaluate_groups", Kokkos::RangePolicy<>(0, n_groups),
                          EvaluateGroups{representatives, groups, capacity_range(grid)});
     evaluate_block_points(points, representatives, representatives_host, groups, begin, G, g0,
-                          results, workspace, out.stats);
-    Kokkos::fence();
+                          columns, workspace, out.stats);
   } else {
+    const auto results = first_elements(workspace.results, "modesweep::chunk_results", count);
     model::evaluate_batch(points, results);
+    Kokkos::parallel_for(
+        "modesweep::store_results", Kokkos::RangePolicy<>(0, n),
+        KOKKOS_LAMBDA(const int i) { columns.store(i, results(i)); });
   }
-
-  auto results_host = Kokkos::create_mirror_view(results);
-  Kokkos::deep_copy(results_host, results);
-  for (int i = 0; i < n; ++i) {
-    out.dL[i] = results_host(i).dL;
-    out.eps_N[i] = results_host(i).eps_N;
-    out.eps_D[i] = results_host(i).eps_D;
-    out.eps_tau[i] = results_host(i).eps_tau;
-    out.bottleneck[i] = static_cast<std::int8_t>(results_host(i).bottleneck);
+  Kokkos::fence();
+  if constexpr (!host_accessible) {
+    using HostColumn =
+        Kokkos::View<double*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+    Kokkos::deep_copy(HostColumn(out.dL.data(), count), columns.dL);
+    Kokkos::deep_copy(HostColumn(out.eps_N.data(), count), columns.eps_N);
+    Kokkos::deep_copy(HostColumn(out.eps_D.data(), count), columns.eps_D);
+    Kokkos::deep_copy(HostColumn(out.eps_tau.data(), count), columns.eps_tau);
+    Kokkos::deep_copy(
+        Kokkos::View<std::int8_t*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
+            out.bottleneck.data(), count),
+        columns.bottleneck);
   }
 }
 
