@@ -198,7 +198,10 @@ def main():
         pids = rank_pids(out)
         check(len(pids) == 2, f"expected 2 rank processes, found {pids}")
         for pid in pids:
-            os.kill(pid, signal.SIGTERM)
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:  # already gone: the checks below still apply
+                pass
         os.killpg(proc.pid, signal.SIGTERM)
 
     interrupted_then_resumed(r, "sigkill-all", kill_all, 3, reference)

@@ -725,8 +725,10 @@ class ExactSum {
   // benchmark points, every end there needed at most 3 of the 8 to reach 1e-18 of dL, and
   // most ends below 100 needed 5 to 8. So such an end first takes a jet of order 8 (a quarter
   // of the cost of 16) and keeps it when its 4th correction is below e^-46 of dL and smaller
-  // than the 3rd. Past that point the corrections of the functions summed here only shrink:
-  // their Taylor coefficients fall like (1/x)^n or A^n / n!, and B_2j / (2j) grows slower.
+  // than the 3rd. That is a test, not a bound (as em_start's estimate is): for the functions
+  // summed here the Taylor coefficients fall like (1/x)^n or A^n / n! and B_2j / (2j) grows
+  // slower, so the later corrections are smaller still; it could only be fooled by an end
+  // where the 7th derivative happens to cross zero, within ~1e-10 of the crossing.
   static constexpr double short_end_start = 100.0;
   static constexpr int short_end_order = em_jet_order / 2;
 
