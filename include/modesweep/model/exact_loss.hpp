@@ -141,6 +141,27 @@ struct Survival {
     return b;
   }
 
+  // 1 - r^(e+1) and 1 - r^e for a rate a < 1 and e >= 1 epochs: W_n / p of log_survival.
+  // With r = 1 - a and X = r^e - 1 = expm1(e log r) <= 0 they are a - r X and -X, sums of
+  // non-negative terms, so the first needs no second expm1.
+  template <int N>
+  KOKKOS_INLINE_FUNCTION void pass_chances(const Jet<N>& a, Jet<N>& more, Jet<N>& fewer) const {
+    const Jet<N> r = add_constant(-a, 1.0);
+    Jet<N> r_e_minus_1;
+    if (N > 2 && epochs <= max_power_epochs) {
+      // Near the clamping kink r is small, and the Taylor coefficients of exp(e log r) come
+      // from terms of size (r'/r)^n that cancel (r^e is a polynomial in r); the
+      // Euler-Maclaurin ends need up to the 15th. Products of r keep them exact; the value
+      // keeps expm1's accuracy.
+      r_e_minus_1 = add_constant(integer_power(r, epochs), -1.0);
+      r_e_minus_1.c[0] = math::expm1(epochs * math::log1p(-a.c[0]));
+    } else {
+      r_e_minus_1 = expm1(epochs * log1p(-a));
+    }
+    fewer = -r_e_minus_1;
+    more = a + -(r * r_e_minus_1);
+  }
+
   template <int N>
   KOKKOS_INLINE_FUNCTION Jet<N> log_survival(const Jet<N>& log_p, bool is_clamped) const {
     const Jet<N> log_pick_p = add_constant(log_p, log_pick);
@@ -156,24 +177,12 @@ struct Survival {
       w_more = p;
       w_fewer = epochs > 0.0 ? p : Jet<N>::constant(0.0);
     } else {
-      // With r = 1 - a and X = r^e - 1 = expm1(e log r) <= 0: 1 - r^(e+1) = a - r X, a sum of
-      // two non-negative terms, so W_(e+1) needs no second expm1 (and e = 0 needs no log r).
       const Jet<N> a = exp(log_rate(log_p));
       if (epochs > 0.0) {
-        const Jet<N> r = add_constant(-a, 1.0);
-        Jet<N> r_e_minus_1;
-        if (N > 2 && epochs <= max_power_epochs) {
-          // Near the clamping kink r is small, and the Taylor coefficients of exp(e log r)
-          // come from terms of size (r'/r)^n that cancel (r^e is a polynomial in r); the
-          // Euler-Maclaurin ends need up to the 15th. Products of r keep them exact; the
-          // value keeps expm1's accuracy.
-          r_e_minus_1 = add_constant(integer_power(r, epochs), -1.0);
-          r_e_minus_1.c[0] = math::expm1(epochs * math::log1p(-a.c[0]));
-        } else {
-          r_e_minus_1 = expm1(epochs * log1p(-a));
-        }
-        w_fewer = -(p * r_e_minus_1);
-        w_more = p * (a + -(r * r_e_minus_1));
+        Jet<N> more, fewer;
+        pass_chances(a, more, fewer);
+        w_fewer = p * fewer;
+        w_more = p * more;
       } else {
         w_more = p * a;
         w_fewer = Jet<N>::constant(0.0);
@@ -550,14 +559,13 @@ class ExactSum {
       b.T0 = s_.epochs == 0.0 ? s_.partial : s_.rest;
       rate_power = true;
     } else if (s_.beta_minus_1 == 0.0) {
-      // the chances per unit of p as Survival::log_survival computes them (epochs >= 1)
-      const double a = math::exp(s_.log_rate(Jet<1>::constant(0.0)).value());
-      const double r_e_minus_1 = math::expm1(s_.epochs * math::log1p(-a));
-      const double w_more = a - (1.0 - a) * r_e_minus_1, w_fewer = -r_e_minus_1;
+      // the chances per unit of p, as Survival::log_survival takes them (epochs >= 1)
+      Jet<1> more, fewer;
+      s_.pass_chances(exp(s_.log_rate(Jet<1>::constant(0.0))), more, fewer);
       b.T0 = s_.partial;
       b.T1 = s_.rest;
-      b.w = w_fewer / w_more;
-      log_w0 = math::log(w_more);
+      b.w = fewer.value() / more.value();
+      log_w0 = math::log(more.value());
     } else {
       return b;  // several passes at a rate a ~ p^(beta-1): W_n = p (1 - (1 - a)^n), no power
     }
