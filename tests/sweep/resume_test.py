@@ -185,19 +185,20 @@ def main():
     def kill_all(proc, out):
         os.killpg(proc.pid, signal.SIGKILL)
 
-    def kill_one_rank(proc, out):
+    def the_two_ranks(out):
         pids = rank_pids(out)
         check(len(pids) == 2, f"expected 2 rank processes, found {pids}")
-        os.kill(pids[1], signal.SIGKILL)
+        return pids
+
+    def kill_one_rank(proc, out):
+        os.kill(the_two_ranks(out)[1], signal.SIGKILL)
 
     def terminate(proc, out):
         # What a scheduler does at the time limit: Slurm signals every task of the step. Open
         # MPI starts each rank in a process group of its own and forwards a SIGTERM it receives
         # only about 2 s later (measured), by which time a short run has finished; so the
         # ranks are signalled directly, then mpirun's group.
-        pids = rank_pids(out)
-        check(len(pids) == 2, f"expected 2 rank processes, found {pids}")
-        for pid in pids:
+        for pid in the_two_ranks(out):
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:  # already gone: the checks below still apply
