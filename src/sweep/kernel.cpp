@@ -2,6 +2,8 @@
 
 #include <Kokkos_Core.hpp>
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -234,18 +236,60 @@ struct EvaluatePanelSamples {
   }
 };
 
-// Stage 3: weights of each panel, and whether it passed its checks (capacity_panels.hpp).
+// Stage 3: each panel's power series, and whether it passed its checks (capacity_panels.hpp).
 struct BuildPanels {
   KeyView panel_keys;
-  PanelTable samples, sample_x, weights;
+  PanelTable samples, sample_x, stored;
   Kokkos::View<int*> valid;
   KOKKOS_INLINE_FUNCTION void operator()(const int slot) const {
-    valid(slot) = panels::build_panel(&sample_x(slot, 0), &samples(slot, 0),
-                                      key_level(panel_keys(slot)), &weights(slot, 0))
+    const std::int64_t key = panel_keys(slot);
+    valid(slot) = panels::build_panel(&sample_x(slot, 0), &samples(slot, 0), key_level(key),
+                                      key % index_stride, &stored(slot, 0))
                       ? 1
                       : 0;
   }
 };
+
+// Where a panel key's panel is in the panel tables of a level: the panels one group needs lie
+// in a run of panel indices [group_first, ...], which starts at group_offset in slot_of.
+struct PanelIndex {
+  Kokkos::View<std::int64_t*> group_first;
+  Kokkos::View<int*> group_offset;
+  Kokkos::View<int*> slot_of;
+  KOKKOS_INLINE_FUNCTION int slot(int local, std::int64_t panel) const {
+    return slot_of(group_offset(local) + static_cast<int>(panel - group_first(local)));
+  }
+};
+
+// The index of a level's sorted panel keys (all of one level, as each level's are).
+PanelIndex index_panels(const std::vector<std::int64_t>& sorted_keys, int n_groups) {
+  PanelIndex index{Kokkos::View<std::int64_t*>("modesweep::panel_group_first", n_groups),
+                   Kokkos::View<int*>("modesweep::panel_group_offset", n_groups),
+                   {}};
+  auto first = Kokkos::create_mirror_view(index.group_first);
+  auto offset = Kokkos::create_mirror_view(index.group_offset);
+  int span = 0;
+  for (std::size_t s = 0; s < sorted_keys.size(); ++s) {
+    const int g = key_group(sorted_keys[s]);
+    const std::int64_t panel = sorted_keys[s] % index_stride;
+    if (s == 0 || key_group(sorted_keys[s - 1]) != g) {
+      first(g) = panel;
+      offset(g) = span;
+    }
+    span = offset(g) + static_cast<int>(panel - first(g)) + 1;
+  }
+  index.slot_of = Kokkos::View<int*>("modesweep::panel_slot_of", span);
+  auto slot_of = Kokkos::create_mirror_view(index.slot_of);
+  for (std::size_t s = 0; s < sorted_keys.size(); ++s) {
+    const int g = key_group(sorted_keys[s]);
+    slot_of(offset(g) + static_cast<int>(sorted_keys[s] % index_stride - first(g))) =
+        static_cast<int>(s);
+  }
+  Kokkos::deep_copy(index.group_first, first);
+  Kokkos::deep_copy(index.group_offset, offset);
+  Kokkos::deep_copy(index.slot_of, slot_of);
+  return index;
+}
 
 // Stage 4, once per level: points of an accepted panel read dL from it (and are counted);
 // the others move to their panel one level down, or to an exact sum after the last level.
@@ -254,33 +298,28 @@ struct ReadPanels {
   std::uint64_t group_size;
   GroupView groups;
   Kokkos::View<double*> log_dL;
-  KeyView keys, panel_keys;
-  PanelTable samples, sample_x, weights;
+  KeyView keys;
+  PanelIndex index;
+  PanelTable stored;
   Kokkos::View<int*> valid;
   KOKKOS_INLINE_FUNCTION void operator()(const int i, std::uint64_t& interpolated) const {
     const std::int64_t key = keys(i);
     if (key < 0) return;
-    int lo = 0, hi = static_cast<int>(panel_keys.extent(0)) - 1;  // sorted, holds key
-    while (lo < hi) {
-      const int mid = (lo + hi) / 2;
-      if (panel_keys(mid) < key)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
+    const int local = key_group(key), level = key_level(key);
+    const std::int64_t panel = key % index_stride;
+    const int slot = index.slot(local, panel);
     const double x = log_capacity_table(group_position(i, group_size));
-    const int level = key_level(key);
-    const double fit = valid(lo) ? panels::interpolate(&sample_x(lo, 0), &samples(lo, 0),
-                                                       &weights(lo, 0), panels::panel_nodes, x)
-                                 : math::quiet_nan();
+    const double fit = valid(slot) ? panels::panel_value(&stored(slot, 0),
+                                                         panels::panel_coordinate(x, level, panel))
+                                   : math::quiet_nan();
     if (!math::isnan(fit) && !math::isinf(fit)) {
       // dL(inf) <= dL(M) <= 1: the clamps keep an interpolant's last-digit error from
       // crossing either bound.
-      log_dL(i) = math::fmax(groups(key_group(key)).log_dL_unbounded, math::fmin(0.0, fit));
+      log_dL(i) = math::fmax(groups(local).log_dL_unbounded, math::fmin(0.0, fit));
       keys(i) = key_done;
       ++interpolated;
     } else if (level < panels::max_panel_level) {
-      keys(i) = panel_key(static_cast<std::uint64_t>(key_group(key)), level + 1, x);
+      keys(i) = panel_key(static_cast<std::uint64_t>(local), level + 1, x);
     } else {
       keys(i) = key_exact;
     }
@@ -451,17 +490,17 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
     Kokkos::deep_copy(panel_keys, panel_keys_host);
     PanelTable samples("modesweep::panel_samples", P, panels::panel_samples);
     PanelTable sample_x("modesweep::panel_sample_x", P, panels::panel_samples);
-    PanelTable weights("modesweep::panel_weights", P, panels::panel_nodes);
+    PanelTable stored("modesweep::panel_coefficients", P, panels::panel_coefficients);
     Kokkos::View<int*> valid("modesweep::panel_valid", P);
     Kokkos::parallel_for(
         "modesweep::evaluate_panel_samples", Kokkos::RangePolicy<>(0, P * panels::panel_samples),
         EvaluatePanelSamples{representatives, groups, panel_keys, samples, sample_x});
     Kokkos::parallel_for("modesweep::build_panels", Kokkos::RangePolicy<>(0, P),
-                         BuildPanels{panel_keys, samples, sample_x, weights, valid});
+                         BuildPanels{panel_keys, samples, sample_x, stored, valid});
     std::uint64_t interpolated = 0;
     Kokkos::parallel_reduce("modesweep::read_panels", Kokkos::RangePolicy<>(0, n),
                             ReadPanels{log_capacity_table, group_size, groups, log_dL, keys,
-                                       panel_keys, samples, sample_x, weights, valid},
+                                       index_panels(needed, n_groups), stored, valid},
                             interpolated);
     stats.interpolated_points += interpolated;
     stats.interpolated_by_level[static_cast<std::size_t>(level)] += interpolated;

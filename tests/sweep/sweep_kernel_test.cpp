@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -109,6 +110,56 @@ TEST(CapacityPanels, InterpolantReproducesPolynomialsAndSmoothFunctions) {
   }
 }
 
+// The power series a panel is read from is the polynomial through the nodes: it reproduces
+// a polynomial of the nodes' degree, and an entire function, as the barycentric form does.
+// (Both decay fast in Chebyshev terms, as the functions of accepted panels do: the power form
+// is conditioned for those only, capacity_panels.hpp.)
+// At values of log dL's size (here -40 + 12 x + ..., up to 58 in magnitude) both forms carry
+// the rounding of the node values (half an ulp of 58 is 3.6e-15) times the nodes' Lebesgue
+// constant (~3) and a few roundings of their own, and agree with each other and the function
+// to 2e-13.
+TEST(CapacityPanels, PowerSeriesIsThePolynomialThroughTheNodes) {
+  std::mt19937_64 rng(11);
+  for (int level : {0, 2, panels::max_panel_level}) {
+    const double width = panels::level_width(level);
+    for (std::int64_t panel : {panels::panel_of(2e4, level), panels::panel_of(1e17, level)}) {
+      const std::vector<double> x = panel_nodes(level, panel);
+      const int n = static_cast<int>(x.size());
+      const double mid = (panel + 0.5) * width;
+      auto poly = [&](double t) {  // degree n - 1 in u, coefficients (-0.3)^k / (k + 1)
+        const double u = (t - mid) / (0.5 * width);
+        double v = 0;
+        for (int k = n - 1; k >= 0; --k) v = v * u + std::pow(-0.3, k) / (k + 1);
+        return v;
+      };
+      auto smooth = [&](double t) { return std::sin(t - mid) + std::exp(0.3 * (t - mid)); };
+      auto large = [&](double t) { return -40.0 + 12.0 * (t - mid) + 0.5 * std::sin(t - mid); };
+      std::vector<double> w(n), y(n), a(panels::panel_coefficients);
+      panels::barycentric_weights(x.data(), n, width, w.data());
+      std::uniform_real_distribution<double> U(panel * width, (panel + 1) * width);
+      int f_index = 0;
+      for (const auto& f :
+           {std::function<double(double)>(poly), std::function<double(double)>(smooth),
+            std::function<double(double)>(large)}) {
+        for (int j = 0; j < n; ++j) y[j] = f(x[j]);
+        panels::panel_power_series(x.data(), y.data(), w.data(), level, panel, a.data());
+        double worst = 0.0;
+        for (int i = 0; i < 300; ++i) {
+          const double t = i == 0 ? panel * width : i == 1 ? (panel + 1) * width : U(rng);
+          const double value =
+              panels::panel_value(a.data(), panels::panel_coordinate(t, level, panel));
+          worst = std::max(worst, std::fabs(value - f(t)));
+          EXPECT_NEAR(value, panels::interpolate(x.data(), y.data(), w.data(), n, t),
+                      f_index == 2 ? 2e-13 : 1e-14);
+        }
+        EXPECT_LT(worst, f_index == 2 ? 2e-13 : 1e-14)
+            << "function " << f_index << " level " << level << " panel " << panel;
+        ++f_index;
+      }
+    }
+  }
+}
+
 // Samples (x, y) of a panel with y = f(x).
 template <class F>
 void panel_samples(int level, std::int64_t panel, F f, std::vector<double>& x,
@@ -124,19 +175,20 @@ void panel_samples(int level, std::int64_t panel, F f, std::vector<double>& x,
 // build_panel accepts a smooth function and refuses a check off by 1e-12, a NaN, and a panel
 // whose check was rounded onto a node (that check could not fail).
 TEST(CapacityPanels, BuildPanelAcceptsOnlyWhatItChecked) {
-  std::vector<double> x, y, w(panels::panel_nodes);
+  std::vector<double> x, y, stored(panels::panel_coefficients);
   auto smooth = [](double t) { return -0.5 * t + 0.1 * std::sin(t); };
   const std::int64_t panel = panels::panel_of(1e9, 0);
   panel_samples(0, panel, smooth, x, y);
-  EXPECT_TRUE(panels::build_panel(x.data(), y.data(), 0, w.data()));
+  EXPECT_TRUE(panels::build_panel(x.data(), y.data(), 0, panel, stored.data()));
   for (int j = panels::panel_nodes; j < panels::panel_samples; ++j) {
     std::vector<double> bad = y;
     bad[j] += 1e-12;
-    EXPECT_FALSE(panels::build_panel(x.data(), bad.data(), 0, w.data())) << "check " << j;
+    EXPECT_FALSE(panels::build_panel(x.data(), bad.data(), 0, panel, stored.data()))
+        << "check " << j;
   }
   std::vector<double> nan = y;
   nan[5] = std::nan("");
-  EXPECT_FALSE(panels::build_panel(x.data(), nan.data(), 0, w.data()));
+  EXPECT_FALSE(panels::build_panel(x.data(), nan.data(), 0, panel, stored.data()));
   // At the deepest level near min_panel_capacity an end check rounds onto a node's M.
   int collided = 0;
   const int level = panels::max_panel_level;
@@ -147,7 +199,7 @@ TEST(CapacityPanels, BuildPanelAcceptsOnlyWhatItChecked) {
     for (int j = panels::panel_nodes; j < panels::panel_samples; ++j) {
       for (int k = 0; k < panels::panel_nodes; ++k) collision = collision || x[j] == x[k];
     }
-    EXPECT_EQ(panels::build_panel(x.data(), y.data(), level, w.data()), !collision)
+    EXPECT_EQ(panels::build_panel(x.data(), y.data(), level, p, stored.data()), !collision)
         << "level " << level << " panel " << p;
     collided += collision ? 1 : 0;
   }

@@ -7,10 +7,10 @@
 // k. Its log is close to linear in x on both sides of the learning front and bends smoothly
 // across it. So x is cut into fixed panels of width panel_width; on each panel that holds
 // points, log dL is computed exactly at panel_nodes Chebyshev points (rounded to whole M)
-// and at panel_checks other points, and the polynomial through the nodes (barycentric form,
-// weights of the actual rounded nodes) is kept only if it reproduces every check point to
-// panel_tolerance. A rejected panel's points go to its halves (the next level), down to
-// max_panel_level; what no level accepts is computed exactly, point by point. The front
+// and at panel_checks other points, and the polynomial through the nodes (of the actual
+// rounded nodes), as a power series in the panel's coordinate, is kept only if it reproduces
+// every sample to panel_tolerance. A rejected panel's points go to its halves (the next level),
+// down to max_panel_level; what no level accepts is computed exactly, point by point. The front
 // narrows as alpha beta grows (its analytic strip in x is about pi / (2 alpha beta) wide),
 // which is what the halvings are for.
 //
@@ -19,7 +19,7 @@
 // bit-identical for any chunking and rank count, and each level is a flat parallel loop.
 // Whether a panel is accepted is a check, not a bound: tests/sweep/sweep_kernel_test.cpp
 // compares every point of three grids spanning the regimes with the single-point evaluator
-// (worst 5.2e-14 with panel_tolerance = 3e-14; 1e-13 let errors of 1.8e-13 through).
+// (worst 5.1e-14 with panel_tolerance = 3e-14; 1e-13 let errors of 1.8e-13 through).
 #pragma once
 
 #include <Kokkos_Core.hpp>
@@ -90,27 +90,113 @@ KOKKOS_INLINE_FUNCTION double interpolate(const double* x, const double* y, cons
   return numerator / denominator;
 }
 
-// Weights w[0..panel_nodes) of a panel from its samples (x = ln M, y = log dL; nodes first,
-// then checks), and whether it may be used: nodes distinct, every value finite, and every
-// check strictly between nodes (one rounded onto a node would pass whatever the error) and
-// reproduced to panel_tolerance.
-KOKKOS_INLINE_FUNCTION bool build_panel(const double* x, const double* y, int level, double* w) {
-  bool ok = true;
-  for (int j = 1; j < panel_nodes; ++j) {
-    if (!(x[j] > x[j - 1])) ok = false;  // rounded together
+// How a panel is read: as the power series in u in [-1, 1], the panel's own coordinate, of the
+// polynomial through its nodes, by Horner's rule in u^4 on four interleaved chains. It is the
+// same polynomial as the barycentric form's, at a multiply-add per coefficient where that form
+// costs a division per node, and a dependency chain a quarter as long as one Horner chain.
+// Power series on [-1, 1] are well conditioned here: a panel is accepted only if its Chebyshev
+// coefficients fall to ~1e-14 within panel_nodes terms, i.e. by a factor rho >= ~4 a term,
+// and the power coefficients of T_m add up to ~(1 + sqrt 2)^m in magnitude, so the rounding
+// of the power form stays within a few units of the largest value's last place. The checks
+// test this form, as read.
+inline constexpr int panel_coefficients = panel_nodes;  // degree panel_nodes - 1
+static_assert(panel_coefficients % 4 == 0, "four Horner chains");
+
+// u of x on a panel: [panel w, (panel + 1) w] -> [-1, 1] (w = level_width(level)).
+KOKKOS_INLINE_FUNCTION double panel_coordinate(double x, int level, std::int64_t panel) {
+  const double w = level_width(level);
+  return (x - (static_cast<double>(panel) + 0.5) * w) * (2.0 / w);
+}
+
+// sum_k a[k] u^k over the panel_coefficients coefficients a.
+KOKKOS_INLINE_FUNCTION double panel_value(const double* a, double u) {
+  const double u2 = u * u, u4 = u2 * u2;
+  double p0 = 0.0, p1 = 0.0, p2 = 0.0, p3 = 0.0;
+  for (int k = panel_coefficients - 4; k >= 0; k -= 4) {
+    p0 = p0 * u4 + a[k];
+    p1 = p1 * u4 + a[k + 1];
+    p2 = p2 * u4 + a[k + 2];
+    p3 = p3 * u4 + a[k + 3];
   }
-  barycentric_weights(x, panel_nodes, level_width(level), w);
-  for (int j = 0; j < panel_samples; ++j) {
-    if (math::isinf(y[j]) || math::isnan(y[j])) ok = false;
-  }
-  for (int j = panel_nodes; ok && j < panel_samples; ++j) {
-    for (int k = 0; k < panel_nodes; ++k) {
-      if (x[j] == x[k]) ok = false;
+  return (p0 + u * p1) + u2 * (p2 + u * p3);
+}
+
+// The power coefficients a[0 .. panel_coefficients) in u of the polynomial through a panel's
+// nodes (x[j], y[j]), whose barycentric weights are w. The polynomial is evaluated at the
+// exact Chebyshev points u_k = cos(pi k / n), n = panel_nodes - 1 (barycentric form); the
+// chord through its values at u = +-1 is taken out, so that the discrete cosine transform
+// works on what the chord leaves (log dL itself reaches ~60 in magnitude, and its rounding
+// would swamp the small coefficients); the Chebyshev series is turned into powers with the
+// exact integer coefficients of T_m (T_{m+1} = 2u T_m - T_{m-1}), and the chord added last.
+KOKKOS_INLINE_FUNCTION void panel_power_series(const double* x, const double* y, const double* w,
+                                               int level, std::int64_t panel, double* a) {
+  constexpr int n = panel_nodes - 1;
+  const double pi = 3.14159265358979323846;
+  double cosines[n + 1];  // cos(pi r / n); cos(pi m k / n) is one of them up to symmetry
+  for (int r = 0; r <= n; ++r) cosines[r] = math::cos(pi * r / n);
+  const double half = 0.5 * level_width(level);
+  const double mid = (static_cast<double>(panel) + 0.5) * level_width(level);
+  double v[n + 1];
+  for (int k = 0; k <= n; ++k) v[k] = interpolate(x, y, w, panel_nodes, mid + half * cosines[k]);
+  const double chord_mean = 0.5 * (v[0] + v[n]), chord_slope = 0.5 * (v[0] - v[n]);  // u_0 = 1
+  for (int k = 0; k <= n; ++k) v[k] -= chord_mean + chord_slope * cosines[k];
+  double c[n + 1];  // Chebyshev coefficients of the rest
+  for (int m = 0; m <= n; ++m) {
+    double sum = 0.5 * (v[0] + (m % 2 == 0 ? v[n] : -v[n]));
+    for (int k = 1; k < n; ++k) {
+      const int r = (m * k) % (2 * n);
+      sum += v[k] * cosines[r <= n ? r : 2 * n - r];
     }
-    const double fit = interpolate(x, y, w, panel_nodes, x[j]);
-    if (!(math::fabs(fit - y[j]) <= panel_tolerance)) ok = false;
+    c[m] = sum * (2.0 / n);
   }
-  return ok;
+  c[0] *= 0.5;
+  c[n] *= 0.5;
+  double previous[n + 1] = {}, current[n + 1] = {}, next[n + 1];  // T_{m-1}, T_m
+  previous[0] = 1.0;
+  current[1] = 1.0;
+  for (int k = 0; k <= n; ++k) a[k] = 0.0;
+  a[0] = c[0];
+  a[1] = c[1];
+  for (int m = 1; m < n; ++m) {
+    for (int k = 0; k <= n; ++k) {
+      next[k] = (k > 0 ? 2.0 * current[k - 1] : 0.0) - previous[k];
+      a[k] += c[m + 1] * next[k];
+    }
+    for (int k = 0; k <= n; ++k) {
+      previous[k] = current[k];
+      current[k] = next[k];
+    }
+  }
+  a[0] += chord_mean;
+  a[1] += chord_slope;
+}
+
+// A panel from its samples (x = ln M, y = log dL; nodes first, then checks): its power
+// coefficients in a[0 .. panel_coefficients), and whether it may be used: its nodes are
+// distinct, every value is finite, every check lies strictly between nodes (one rounded onto a
+// node would pass whatever the error), and the power series reproduces every sample, nodes
+// and checks, to panel_tolerance.
+KOKKOS_INLINE_FUNCTION bool build_panel(const double* x, const double* y, int level,
+                                        std::int64_t panel, double* a) {
+  for (int j = 1; j < panel_nodes; ++j) {
+    if (!(x[j] > x[j - 1])) return false;  // rounded together
+  }
+  for (int j = 0; j < panel_samples; ++j) {
+    if (math::isinf(y[j]) || math::isnan(y[j])) return false;
+  }
+  for (int j = panel_nodes; j < panel_samples; ++j) {
+    for (int k = 0; k < panel_nodes; ++k) {
+      if (x[j] == x[k]) return false;
+    }
+  }
+  double w[panel_nodes];
+  barycentric_weights(x, panel_nodes, level_width(level), w);
+  panel_power_series(x, y, w, level, panel, a);
+  for (int j = 0; j < panel_samples; ++j) {
+    const double fit = panel_value(a, panel_coordinate(x[j], level, panel));
+    if (!(math::fabs(fit - y[j]) <= panel_tolerance)) return false;
+  }
+  return true;
 }
 
 }  // namespace modesweep::sweep::panels
