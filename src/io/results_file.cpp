@@ -681,6 +681,7 @@ void read_results(const std::string& path, const grid::Grid& grid, std::uint64_t
           ? std::stoull(read_attribute_text(file.get(), "shard_first_point"))
           : 0;
   out.resize(count, grid.spec().mode);
+  out.points.resize(count);
   grid.fill_points(begin, count, out.points.data());
   const auto read = [&](const char* name, hid_t mem_type, void* data) {
     Handle ds(H5Dopen2(file.get(), name, H5P_DEFAULT), H5Dclose,

@@ -188,7 +188,7 @@ struct CapacityLossTable {
 // zeta); the others get the key of their level-0 capacity panel, or key_small below
 // min_panel_capacity.
 struct PlanBlockPoints {
-  model::PointView points;
+  model::PointView representatives;
   GroupView groups;
   Kokkos::View<double*> capacity_table, log_capacity_table;  // stage 0
   Kokkos::View<double*> log_dL;
@@ -197,8 +197,8 @@ struct PlanBlockPoints {
   std::uint64_t group_size;
   std::uint64_t first_group;
   KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
-    const ModelPoint& p = points(i);
     const std::uint64_t local = (first + i) / group_size - first_group;
+    const ModelPoint& p = representatives(static_cast<int>(local));  // M aside, its group's
     const GroupTerms& g = groups(static_cast<int>(local));
     const int position = group_position(i, group_size);
     const double M = capacity_table(position);
@@ -365,7 +365,7 @@ struct SmallCapacityTable {
 
 // Stage 5: exact sums where no panel was accepted, and the results.
 struct FinishBlockPoints {
-  model::PointView points;
+  model::PointView representatives;
   GroupView groups;
   EpsTable eps_N_table;                  // stage 0
   Kokkos::View<int*> group_row;          // of each local group in that table
@@ -379,8 +379,8 @@ struct FinishBlockPoints {
   std::uint64_t group_size;
   std::uint64_t first_group;
   KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
-    const ModelPoint& p = points(i);
     const int local = static_cast<int>((first + i) / group_size - first_group);
+    const ModelPoint& p = representatives(local);  // M aside, its group's
     const GroupTerms& g = groups(local);
     const int position = group_position(i, group_size);
     const double M = capacity_table(position);
@@ -418,12 +418,12 @@ struct ChunkResults::Workspace {
 namespace {
 
 // The stages of a factorial chunk's points (comments above).
-void evaluate_block_points(const model::PointView& points, const model::PointView& representatives,
+void evaluate_block_points(int n, const model::PointView& first_points,
+                           const model::PointView& representatives,
                            const model::PointView::HostMirror& representatives_host,
                            const GroupView& groups, std::uint64_t first, std::uint64_t group_size,
                            std::uint64_t first_group, const ResultColumns& columns,
                            ChunkResults::Workspace& workspace, KernelStats& stats) {
-  const int n = static_cast<int>(points.extent(0));
   const auto log_dL = first_elements(workspace.log_dL, "modesweep::block_log_dL", n);
   const auto keys = first_elements(workspace.keys, "modesweep::block_keys", n);
   const int n_groups = static_cast<int>(groups.extent(0));
@@ -460,15 +460,15 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
   Kokkos::View<double*> log_capacity_table("modesweep::log_capacity_table", positions);
   EpsTable eps_N_table("modesweep::capacity_eps_N", alpha_rows, positions);
   Kokkos::parallel_for("modesweep::capacity_table", Kokkos::RangePolicy<>(0, positions),
-                       CapacityTable{points, capacity_table, log_capacity_table});
+                       CapacityTable{first_points, capacity_table, log_capacity_table});
   Kokkos::parallel_for("modesweep::capacity_log_eps_N",
                        Kokkos::MDRangePolicy<Kokkos::Rank<2>>({0, 0}, {alpha_rows, positions}),
                        CapacityLossTable{representatives, groups, row_group, capacity_table,
                                          eps_needed, eps_N_table});
 
   Kokkos::parallel_for("modesweep::plan_block_points", Kokkos::RangePolicy<>(0, n),
-                       PlanBlockPoints{points, groups, capacity_table, log_capacity_table, log_dL,
-                                       keys, first, group_size, first_group});
+                       PlanBlockPoints{representatives, groups, capacity_table, log_capacity_table,
+                                       log_dL, keys, first, group_size, first_group});
   auto keys_host = Kokkos::create_mirror_view(keys);
   std::vector<std::int64_t> needed;
   for (int level = 0; level <= panels::max_panel_level; ++level) {
@@ -534,8 +534,8 @@ void evaluate_block_points(const model::PointView& points, const model::PointVie
   stats.small_tables += static_cast<std::uint64_t>(rows);
   Kokkos::parallel_for(
       "modesweep::finish_block_points", Kokkos::RangePolicy<>(0, n),
-      FinishBlockPoints{points, groups, eps_N_table, group_row, capacity_table, log_dL, keys,
-                        table_row, table, columns, first, group_size, first_group});
+      FinishBlockPoints{representatives, groups, eps_N_table, group_row, capacity_table, log_dL,
+                        keys, table_row, table, columns, first, group_size, first_group});
   Kokkos::fence();
 }
 
@@ -559,7 +559,6 @@ CapacityRange capacity_range(const grid::Grid& grid) {
 }  // namespace
 
 void ChunkResults::resize(std::uint64_t n, spec::Mode mode) {
-  points.resize(n);
   const std::uint64_t exact = spec::has_exact_mode(mode) ? n : 0;
   const std::uint64_t mc = spec::has_mc_mode(mode) ? n : 0;
   for (auto* column : {&dL, &eps_N, &eps_D, &eps_tau}) column->resize(exact);
@@ -576,20 +575,27 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
   const int n = static_cast<int>(count);
   if (!out.workspace) out.workspace = std::make_shared<ChunkResults::Workspace>();
   ChunkResults::Workspace& workspace = *out.workspace;
-  grid.fill_points(begin, count, out.points.data());
+  // The points themselves: every one for a design or Monte Carlo; for a factorial grid's exact
+  // values only the first group's worth, whose (gamma, N) positions the capacity tables take
+  // (the rest follows from the groups), so that a chunk does not write, and fault in, a
+  // ModelPoint (64 bytes) per point.
+  const bool every_point = !grid.is_factorial() || spec::has_mc(spec);
+  const std::uint64_t filled = every_point ? count : std::min(count, grid.group_size());
+  out.points.resize(filled);
+  grid.fill_points(begin, filled, out.points.data());
   // Where the kernels can reach host memory (the CPU backends) they read the host points and
   // write the host result columns in place; elsewhere both go through device buffers.
   constexpr bool host_accessible =
       Kokkos::SpaceAccessibility<Kokkos::DefaultExecutionSpace, Kokkos::HostSpace>::accessible;
   model::PointView points;
   if constexpr (host_accessible) {
-    points = model::PointView(out.points.data(), count);
+    points = model::PointView(out.points.data(), filled);
   } else {
-    points = first_elements(workspace.points, "modesweep::chunk_points", count);
+    points = first_elements(workspace.points, "modesweep::chunk_points", filled);
     Kokkos::deep_copy(
         points,
         Kokkos::View<const ModelPoint*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
-            out.points.data(), count));
+            out.points.data(), filled));
   }
 
   if (spec::has_mc(spec)) {
@@ -640,7 +646,7 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
     GroupView groups("modesweep::group_terms", n_groups);
     Kokkos::parallel_for("modesweep::evaluate_groups", Kokkos::RangePolicy<>(0, n_groups),
                          EvaluateGroups{representatives, groups, capacity_range(grid)});
-    evaluate_block_points(points, representatives, representatives_host, groups, begin, G, g0,
+    evaluate_block_points(n, points, representatives, representatives_host, groups, begin, G, g0,
                           columns, workspace, out.stats);
   } else {
     const auto results = first_elements(workspace.results, "modesweep::chunk_results", count);

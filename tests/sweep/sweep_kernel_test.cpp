@@ -251,7 +251,7 @@ modesweep::sweep::KernelStats expect_every_point_matches(const Grid& grid) {
   modesweep::sweep::evaluate_chunk(grid, 0, grid.size(), out);
   double worst = 0.0;
   for (std::uint64_t i = 0; i < grid.size(); ++i) {
-    const auto& p = out.points[i];
+    const auto p = grid.point(i);
     const auto want = modesweep::model::evaluate_point(p);
     const double rel = std::fabs(out.dL[i] - want.dL) / want.dL;
     worst = std::max(worst, rel);

@@ -25,10 +25,12 @@ struct KernelStats {
   std::array<std::uint64_t, 5> interpolated_by_level{};  // by panel level (0 = widest)
 };
 
-// Host-side results of one chunk, in grid index order, with the points they belong to (the
-// writer stores a design's coordinates from them). The exact columns are filled for mode
+// Host-side results of one chunk, in grid index order. The exact columns are filled for mode
 // exact|both, the mc_* columns (MODEL.md 4) for mode mc|both; the others stay empty.
 struct ChunkResults {
+  // The points of a design or of Monte Carlo values, every one (the writer stores a design's
+  // coordinates from them); a factorial grid's exact values need only the first group's
+  // worth, which is all evaluate_chunk leaves here then (grid::Grid::point gives any point).
   std::vector<model::ModelPoint> points;
   std::vector<double> dL, eps_N, eps_D, eps_tau;
   std::vector<std::int8_t> bottleneck;
@@ -39,6 +41,7 @@ struct ChunkResults {
   // Kokkos views, so a ChunkResults must not outlive Kokkos::finalize.
   struct Workspace;
   std::shared_ptr<Workspace> workspace;
+  // Sizes the result columns of the mode for n points (not `points`) and resets stats.
   void resize(std::uint64_t n, spec::Mode mode = spec::Mode::exact);
 };
 
