@@ -2,8 +2,6 @@
 
 #include <Kokkos_Core.hpp>
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
