@@ -569,14 +569,17 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
                     ChunkResults& out) {
   const spec::SweepSpec& spec = grid.spec();
   out.resize(count, spec.mode);
-  if (count == 0) return;
+  if (count == 0) {
+    out.points.clear();
+    return;
+  }
   const int n = static_cast<int>(count);
   if (!out.workspace) out.workspace = std::make_shared<ChunkResults::Workspace>();
   ChunkResults::Workspace& workspace = *out.workspace;
   // The points themselves: every one for a design or Monte Carlo; for a factorial grid's exact
-  // values only the first group's worth, whose (gamma, N) positions the capacity tables take
-  // (the rest follows from the groups), so that a chunk does not write, and fault in, a
-  // ModelPoint (64 bytes) per point.
+  // values only the chunk's first min(count, G) points (G = group size; they may straddle two
+  // groups), whose (gamma, N) positions the capacity tables take (the rest follows from the
+  // groups), so that a chunk does not write, and fault in, a ModelPoint (64 bytes) per point.
   const bool every_point = !grid.is_factorial() || spec::has_mc(spec);
   const std::uint64_t filled = every_point ? count : std::min(count, grid.group_size());
   out.points.resize(filled);

@@ -29,8 +29,9 @@ struct KernelStats {
 // exact|both, the mc_* columns (MODEL.md 4) for mode mc|both; the others stay empty.
 struct ChunkResults {
   // The points of a design or of Monte Carlo values, every one (the writer stores a design's
-  // coordinates from them); a factorial grid's exact values need only the first group's
-  // worth, which is all evaluate_chunk leaves here then (grid::Grid::point gives any point).
+  // coordinates from them); a factorial grid's exact values need only the chunk's first
+  // min(count, group size), which is all evaluate_chunk leaves here then (grid::Grid::point
+  // gives any point).
   std::vector<model::ModelPoint> points;
   std::vector<double> dL, eps_N, eps_D, eps_tau;
   std::vector<std::int8_t> bottleneck;
