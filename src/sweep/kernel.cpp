@@ -17,13 +17,15 @@ namespace {
 using model::ModelPoint;
 
 // What a (alpha, beta, D, tau) group shares: log zeta, log dL(M = inf), log eps_D, log eps_tau,
-// and the capacity from which dL(M) = dL(inf) (beyond_learning_capacity).
+// the capacity from which dL(M) = dL(inf) (beyond_learning_capacity) and the one up to which
+// dL(M) = eps_N(M) (fully_learned_capacity).
 struct GroupTerms {
   double log_zeta;
   double log_dL_unbounded;
   model::detail::LogAndValue eps_D;
   model::detail::LogAndValue eps_tau;
   double beyond_learning;
+  double fully_learned;
 };
 using GroupView = Kokkos::View<GroupTerms*>;
 
@@ -59,6 +61,22 @@ KOKKOS_INLINE_FUNCTION double from_ordered_bits(std::int64_t bits) {
   return x;
 }
 
+// Where a test of M that changes once between two capacities does: bisection over the doubles
+// between them (at most 63 steps), given the test fails at fails_at and holds at holds_at
+// (either may be the larger); returns the double next to the change on the side that holds.
+template <class Test>
+KOKKOS_INLINE_FUNCTION double capacity_boundary(double fails_at, double holds_at, Test test) {
+  std::int64_t fails = ordered_bits(fails_at), holds = ordered_bits(holds_at);
+  while (holds - fails > 1 || fails - holds > 1) {
+    const std::int64_t mid = fails + (holds - fails) / 2;
+    if (test(from_ordered_bits(mid)))
+      holds = mid;
+    else
+      fails = mid;
+  }
+  return from_ordered_bits(holds);
+}
+
 // The smallest capacity M* of the grid's range from which the group has dL(M) = dL(inf) in
 // double precision; infinity when there is none. The test (exact_loss.hpp,
 // capacity_beyond_learning) bounds the learned mass beyond M, which falls as M grows, so it
@@ -79,15 +97,28 @@ KOKKOS_INLINE_FUNCTION double beyond_learning_capacity(const ModelPoint& p, doub
   };
   if (beyond(range.lowest)) return range.lowest;
   if (!beyond(range.highest)) return inf;
-  std::int64_t fails = ordered_bits(range.lowest), holds = ordered_bits(range.highest);
-  while (holds - fails > 1) {
-    const std::int64_t mid = fails + (holds - fails) / 2;
-    if (beyond(from_ordered_bits(mid)))
-      holds = mid;
-    else
-      fails = mid;
-  }
-  return from_ordered_bits(holds);
+  return capacity_boundary(range.lowest, range.highest, beyond);
+}
+
+// The largest capacity M* of the grid's range up to which the group has dL(M) = eps_N(M) in
+// double precision (exact_loss.hpp, capacity_fully_learned, which holds on [1, M*] once it
+// holds at M*); -infinity when there is none. Found and used as beyond_learning_capacity is:
+// below M* a point reads its eps_N instead of a capacity panel (far below the learning front,
+// where a panel's samples are the costliest, full sums).
+KOKKOS_INLINE_FUNCTION double fully_learned_capacity(const ModelPoint& p, double log_zeta,
+                                                     CapacityRange range) {
+  const double none = -math::infinity;
+  if (math::isinf(p.D) && math::isinf(p.tau)) return none;  // every M: a Hurwitz zeta
+  const double lowest = math::fmax(range.lowest, 1.0);      // M < 1: dL = 1, no sum
+  if (!(lowest <= range.highest)) return none;
+  const auto learned = [&](double M) {
+    return model::detail::capacity_fully_learned(
+        p.alpha, p.beta, log_zeta, M, p.D, p.tau, p.learning_rate,
+        model::log_hurwitz_zeta(p.alpha, M + 1.0) - log_zeta);  // log eps_N(M)
+  };
+  if (!learned(lowest)) return none;
+  if (learned(range.highest)) return range.highest;
+  return capacity_boundary(range.highest, lowest, learned);
 }
 
 // One representative point per group (its gamma and N are irrelevant here).
@@ -112,9 +143,12 @@ struct EvaluateGroups {
             ? log_eps_D
             : log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, p.tau, p.learning_rate);
     using model::detail::log_and_value;
-    groups(g) =
-        GroupTerms{lz, log_dL_unbounded, log_and_value(log_eps_D), log_and_value(log_eps_tau),
-                   beyond_learning_capacity(p, lz, log_dL_unbounded, capacities)};
+    groups(g) = GroupTerms{lz,
+                           log_dL_unbounded,
+                           log_and_value(log_eps_D),
+                           log_and_value(log_eps_tau),
+                           beyond_learning_capacity(p, lz, log_dL_unbounded, capacities),
+                           fully_learned_capacity(p, lz, capacities)};
   }
 };
 
@@ -183,18 +217,20 @@ struct CapacityLossTable {
 
 // Stage 1: M of every point (read from stage 0), and dL where no sum is needed
 // (M = inf; M at or beyond the group's beyond_learning capacity; D = tau = inf, a Hurwitz
-// zeta); the others get the key of their level-0 capacity panel, or key_small below
-// min_panel_capacity.
+// zeta; M up to the group's fully_learned capacity, eps_N); the others get the key of their
+// level-0 capacity panel, or key_small below min_panel_capacity.
 struct PlanBlockPoints {
   model::PointView representatives;
   GroupView groups;
   Kokkos::View<double*> capacity_table, log_capacity_table;  // stage 0
+  EpsTable eps_N_table;                                      // stage 0
+  Kokkos::View<int*> group_row;                              // of each local group in that table
   Kokkos::View<double*> log_dL;
   KeyView keys;
   std::uint64_t first;
   std::uint64_t group_size;
   std::uint64_t first_group;
-  KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
+  KOKKOS_INLINE_FUNCTION void operator()(const int i, std::uint64_t& learned) const {
     const std::uint64_t local = (first + i) / group_size - first_group;
     const ModelPoint& p = representatives(static_cast<int>(local));  // M aside, its group's
     const GroupTerms& g = groups(static_cast<int>(local));
@@ -207,6 +243,9 @@ struct PlanBlockPoints {
       // a Hurwitz zeta, or dL = 1 when no mode is representable
       log_dL(i) = model::detail::log_reducible_loss(p.alpha, p.beta, g.log_zeta, M, p.D, p.tau,
                                                     p.learning_rate);
+    } else if (M <= g.fully_learned) {
+      log_dL(i) = eps_N_table(group_row(static_cast<int>(local)), position).log;
+      ++learned;
     } else if (M < panels::min_panel_capacity) {
       keys(i) = key_small;
     } else {
@@ -464,9 +503,13 @@ void evaluate_block_points(int n, const model::PointView& first_points,
                        CapacityLossTable{representatives, groups, row_group, capacity_table,
                                          eps_needed, eps_N_table});
 
-  Kokkos::parallel_for("modesweep::plan_block_points", Kokkos::RangePolicy<>(0, n),
-                       PlanBlockPoints{representatives, groups, capacity_table, log_capacity_table,
-                                       log_dL, keys, first, group_size, first_group});
+  std::uint64_t learned = 0;
+  Kokkos::parallel_reduce(
+      "modesweep::plan_block_points", Kokkos::RangePolicy<>(0, n),
+      PlanBlockPoints{representatives, groups, capacity_table, log_capacity_table, eps_N_table,
+                      group_row, log_dL, keys, first, group_size, first_group},
+      learned);
+  stats.fully_learned_points += learned;
   auto keys_host = Kokkos::create_mirror_view(keys);
   std::vector<std::int64_t> needed;
   for (int level = 0; level <= panels::max_panel_level; ++level) {

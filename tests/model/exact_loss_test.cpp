@@ -355,6 +355,62 @@ TEST(ExactLoss, LearnedBeyondTheFrontAddsUpToTheFullSum) {
   report_worst("learned beyond the front + dL(inf) vs full sum", worst);
 }
 
+// capacity_fully_learned (dL(M) = eps_N(M) in double precision, read by the sweep's factorial
+// path below the learning front) against long-double direct sums: wherever it holds, what the
+// modes up to M keep, sum_{k<=M} p_k E[q_k], is below e^-40 of eps_N(M), and the full sum
+// comes out as eps_N; along M it holds on a prefix (the sweep bisects for its end).
+TEST(ExactLoss, FullyLearnedCapacitiesKeepNothingOfTheirModes) {
+  std::mt19937_64 rng(20261202);
+  int holds = 0, fails = 0, ends_inside = 0;
+  constexpr int ladder = 14;  // M = 1, 2, 4, ..., 2^13
+  for (int i = 0; i < 150; ++i) {
+    const ModelPoint p = random_domain_point(rng, i);
+    if (std::isinf(p.D) && std::isinf(p.tau)) continue;
+    const long double zeta = boost::math::zeta(static_cast<long double>(p.alpha));
+    const double lz = modesweep::model::log_zeta(p.alpha);
+    long double kept = 0.0L;  // sum_{k<=M} p_k E[q_k]
+    bool ended = false;
+    double k = 1.0;
+    for (int rung = 0; rung < ladder; ++rung) {
+      const double M = std::ldexp(1.0, rung);
+      for (; k <= M && !ended; k += 1.0) {  // past the end only the prefix is checked
+        const DirectMode mode = direct_mode(p, zeta, k);
+        kept += mode.p * mode.q;
+      }
+      // eps_N(M) >= its integral from M + 1: a stricter bar than eps_N itself
+      const long double alpha = p.alpha;
+      const long double eps_N = std::pow(M + 1.0L, 1.0L - alpha) / ((alpha - 1.0L) * zeta);
+      const double log_eps_N = modesweep::model::log_hurwitz_zeta(p.alpha, M + 1.0) - lz;
+      const bool learned = modesweep::model::detail::capacity_fully_learned(
+          p.alpha, p.beta, lz, M, p.D, p.tau, p.learning_rate, log_eps_N);
+      const std::string where = "alpha=" + std::to_string(p.alpha) +
+                                " beta=" + std::to_string(p.beta) + " M=" + std::to_string(M) +
+                                " D=" + std::to_string(p.D) + " tau=" + std::to_string(p.tau) +
+                                " c=" + std::to_string(p.learning_rate);
+      if (!learned) {
+        ++fails;
+        if (!ended && rung > 0) ++ends_inside;
+        ended = true;
+        continue;
+      }
+      ++holds;
+      EXPECT_FALSE(ended) << "holds again after failing: " << where;
+      EXPECT_LT(kept, std::exp(-40.0L) * eps_N) << where;
+      using modesweep::model::detail::log_reducible_loss;
+      EXPECT_LT(
+          relative_error_from_logs(
+              log_reducible_loss(p.alpha, p.beta, lz, M, p.D, p.tau, p.learning_rate), log_eps_N),
+          1e-14)
+          << where;
+    }
+  }
+  std::printf("fully learned: holds at %d (point, M), fails at %d, ends inside the ladder %d\n",
+              holds, fails, ends_inside);
+  EXPECT_GE(holds, 300);
+  EXPECT_GE(fails, 300);
+  EXPECT_GE(ends_inside, 20);
+}
+
 // evaluate_point's dL where it is eps_tau or eps_D plus the sum beyond M, at small M (the sum's
 // Euler-Maclaurin start must then be refused: its power-law remainder needs a >= 16 + s)
 // against the long-double direct sum.

@@ -233,14 +233,15 @@ tau = [1e10, 1e18, 1e7, inf]
 )";
 
 // Every capacity from 0 to 1000, where the small-M table hands over to the panels, with full
-// epochs and a partial one (tau = 1e7 = 3 D + 1e6) and the clamped beta < 1.
+// epochs and a partial one (tau = 1e7 = 3 D + 1e6) and the clamped beta < 1; D = 1e4 puts the
+// learning front among these capacities (at larger D they are mostly fully learned).
 const char* kSmallCapacityGrid = R"([sweep]
 [axes]
 alpha = [1.1, 2.0, 7.0]
 beta = [0.5, 1.0]
 gamma = 1.0
 N = {linspace = [1, 1001, 1001]}
-D = [3e6, inf]
+D = [1e4, 3e6, inf]
 tau = [1e7, inf]
 )";
 
@@ -266,13 +267,14 @@ modesweep::sweep::KernelStats expect_every_point_matches(const Grid& grid) {
   const auto& s = out.stats;
   std::printf(
       "%llu points: %llu from %llu panels (%llu rejected), %llu from %llu small-M tables, %llu "
-      "summed; worst %.2e\n",
+      "fully learned, %llu summed; worst %.2e\n",
       static_cast<unsigned long long>(grid.size()),
       static_cast<unsigned long long>(s.interpolated_points),
       static_cast<unsigned long long>(s.panels_built),
       static_cast<unsigned long long>(s.panels_rejected),
       static_cast<unsigned long long>(s.tabled_points),
       static_cast<unsigned long long>(s.small_tables),
+      static_cast<unsigned long long>(s.fully_learned_points),
       static_cast<unsigned long long>(s.summed_points), worst);
   for (int level = 0; level <= panels::max_panel_level; ++level) {
     std::printf("  level %d: %llu points\n", level,
@@ -281,12 +283,14 @@ modesweep::sweep::KernelStats expect_every_point_matches(const Grid& grid) {
   return s;
 }
 
-// Not vacuous: panels at several levels and small-M tables carried the points that needed a
-// sum (the few others failed every level's checks).
+// Not vacuous: panels at several levels, small-M tables and eps_N where every mode up to M
+// is learned carried the points that needed a sum (the few others failed every level's
+// checks); the evaluator sums those last ones in full.
 TEST(BlockPath, EveryPointMatchesTheSinglePointEvaluator) {
   const auto s = expect_every_point_matches(grid_of(kWideGrid));
-  EXPECT_GT(s.interpolated_points, 4000u);
-  EXPECT_GT(s.tabled_points, 2000u);
+  EXPECT_GT(s.interpolated_points, 3500u);
+  EXPECT_GT(s.tabled_points, 500u);
+  EXPECT_GT(s.fully_learned_points, 2000u);
   EXPECT_LT(s.summed_points, 100u);
   EXPECT_GT(s.panels_built, 500u);
   EXPECT_GT(s.panels_rejected, 0u);  // the grid reaches fronts that level 0 cannot follow
@@ -299,11 +303,13 @@ TEST(BlockPath, EveryPointMatchesWithOtherModelConstants) {
   const auto s = expect_every_point_matches(grid_of(kConstantsGrid));
   EXPECT_GT(s.interpolated_points, 500u);
   EXPECT_GT(s.tabled_points, 200u);  // down to M = 0 (N = 1, capacity_scale 0.37)
+  EXPECT_GT(s.fully_learned_points, 400u);
 }
 
 TEST(BlockPath, EveryCapacityUpToTheFirstPanelMatches) {
   const auto s = expect_every_point_matches(grid_of(kSmallCapacityGrid));
   EXPECT_GT(s.tabled_points, 10000u);
+  EXPECT_GT(s.fully_learned_points, 5000u);
   EXPECT_GT(s.interpolated_points, 0u);  // M = 1000 and 1001 come from the first panel
 }
 

@@ -960,6 +960,22 @@ KOKKOS_INLINE_FUNCTION bool capacity_beyond_learning(double alpha, double beta, 
   return log_learned_share(s, log_p) + log_eps_N < log_dL_unbounded - 40.0;
 }
 
+// For finite M >= 1 when log eps_N = log zeta(alpha, M+1)/zeta(alpha) is known: whether
+// dL(M) is eps_N(M) in double precision, every representable mode learned past what rounding
+// sees. Since
+//   dL(M) = eps_N(M) + sum_{k<=M} p_k E[q_k]
+// and E[q_k] increases in k (file comment) while sum_k p_k = 1, the second sum is at most
+// E[q_M]; below e^-42 of eps_N(M) it cannot change dL in double precision. As M grows, E[q_M]
+// grows and eps_N(M) falls: the test holds on [1, M*] once it holds at M*.
+KOKKOS_INLINE_FUNCTION bool capacity_fully_learned(double alpha, double beta, double log_zeta,
+                                                   double M, double D, double tau,
+                                                   double learning_rate, double log_eps_N) {
+  if (!(M >= 1.0) || math::isinf(M) || (math::isinf(D) && math::isinf(tau))) return false;
+  const Survival s = make_survival(beta, D, tau, learning_rate);
+  const double log_p = -alpha * math::log(M) - log_zeta;
+  return s.log_survival(Jet<1>::constant(log_p), s.clamped(log_p)).value() < log_eps_N - 42.0;
+}
+
 // What dL(M = inf) equals (MODEL.md 3): with tau <= D no position is seen twice and E[q_k] is
 // that of D = inf (e = 0, s = tau; or e = 1, s = 0), so dL(inf) = eps_tau; with tau = inf
 // it is the missing mass, eps_D; otherwise a sum of its own.

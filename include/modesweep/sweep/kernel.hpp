@@ -13,15 +13,17 @@ namespace modesweep::sweep {
 
 // How a chunk's exact values were obtained (factorial block path): capacity panels built and
 // rejected (capacity_panels.hpp), points read from a panel, points that needed a sum of their
-// own, small-capacity tables and the points read from them. Other points took a closed form. For
-// benchmarks and tests; results never depend on it.
+// own, small-capacity tables and the points read from them, points below the learning front
+// that read their eps_N. Other points took a closed form. For benchmarks and tests; results
+// never depend on it.
 struct KernelStats {
   std::uint64_t panels_built = 0;
   std::uint64_t panels_rejected = 0;
   std::uint64_t interpolated_points = 0;
   std::uint64_t summed_points = 0;
-  std::uint64_t small_tables = 0;   // blocks with capacities below the panels (M < 1000)
-  std::uint64_t tabled_points = 0;  // points read from those tables
+  std::uint64_t small_tables = 0;          // blocks with capacities below the panels (M < 1000)
+  std::uint64_t tabled_points = 0;         // points read from those tables
+  std::uint64_t fully_learned_points = 0;  // dL = eps_N (capacity_fully_learned)
   std::array<std::uint64_t, 5> interpolated_by_level{};  // by panel level (0 = widest)
 };
 
@@ -51,7 +53,8 @@ struct ChunkResults {
 // take the block path: for each (alpha, beta, D, tau) group, dL(M = inf), eps_D and eps_tau once,
 // then every (gamma, N) of the group from them: dL(inf) where M is beyond what is learned
 // (from the group's threshold on M, the smallest M where exact_loss.hpp's
-// capacity_beyond_learning holds), else from the group's capacity panel
+// capacity_beyond_learning holds), eps_N where every mode up to M is learned (the largest M
+// where capacity_fully_learned holds), else from the group's capacity panel
 // (capacity_panels.hpp) or, where no panel applies or one fails its checks, an exact sum. Each
 // value depends only on its point and its group, never on the chunk boundaries: results are
 // bit-identical for any chunking and rank count. Kokkos must be initialized.
