@@ -17,8 +17,9 @@ namespace {
 using model::ModelPoint;
 
 // What a (alpha, beta, D, tau) group shares: log zeta, log dL(M = inf), log eps_D, log eps_tau,
-// the capacity from which dL(M) = dL(inf) (beyond_learning_capacity) and the one up to which
-// dL(M) = eps_N(M) (fully_learned_capacity).
+// the capacity from which dL(M) = dL(inf) (beyond_learning_capacity), the one up to which
+// dL(M) = eps_N(M) (fully_learned_capacity), and the level-0 panels of its front zone with the
+// level they start at (capacity_panels.hpp; first > last when there is none).
 struct GroupTerms {
   double log_zeta;
   double log_dL_unbounded;
@@ -26,6 +27,8 @@ struct GroupTerms {
   model::detail::LogAndValue eps_tau;
   double beyond_learning;
   double fully_learned;
+  std::int64_t front_first, front_last;
+  int front_level;
 };
 using GroupView = Kokkos::View<GroupTerms*>;
 
@@ -143,12 +146,23 @@ struct EvaluateGroups {
             ? log_eps_D
             : log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, p.tau, p.learning_rate);
     using model::detail::log_and_value;
-    groups(g) = GroupTerms{lz,
-                           log_dL_unbounded,
-                           log_and_value(log_eps_D),
-                           log_and_value(log_eps_tau),
-                           beyond_learning_capacity(p, lz, log_dL_unbounded, capacities),
-                           fully_learned_capacity(p, lz, capacities)};
+    GroupTerms terms{lz,
+                     log_dL_unbounded,
+                     log_and_value(log_eps_D),
+                     log_and_value(log_eps_tau),
+                     beyond_learning_capacity(p, lz, log_dL_unbounded, capacities),
+                     fully_learned_capacity(p, lz, capacities),
+                     1,
+                     0,
+                     0};
+    if (terms.fully_learned >= 1.0) {
+      const double x = math::log(terms.fully_learned);
+      const double rate = p.alpha * math::fmax(p.beta, 1.0);
+      terms.front_first = panels::panel_at(x + panels::front_zone_begin / rate, 0);
+      terms.front_last = panels::panel_at(x + panels::front_zone_end / rate, 0);
+      terms.front_level = panels::front_level(rate);
+    }
+    groups(g) = terms;
   }
 };
 
@@ -163,6 +177,8 @@ constexpr std::int64_t level_count = panels::max_panel_level + 1;
 constexpr std::int64_t key_done = -1;
 constexpr std::int64_t key_exact = -2;
 constexpr std::int64_t key_small = -3;  // M < min_panel_capacity: the block's small-M table
+// read from a panel of this level (the level kept for the stats)
+KOKKOS_INLINE_FUNCTION constexpr std::int64_t key_read(int level) { return -16 - level; }
 using KeyView = Kokkos::View<std::int64_t*>;
 using PanelTable = Kokkos::View<double**, Kokkos::LayoutRight>;
 
@@ -249,7 +265,10 @@ struct PlanBlockPoints {
     } else if (M < panels::min_panel_capacity) {
       keys(i) = key_small;
     } else {
-      keys(i) = panel_key(local, 0, log_capacity_table(position));
+      const double x = log_capacity_table(position);
+      const std::int64_t panel = panels::panel_at(x, 0);
+      const bool front = panel >= g.front_first && panel <= g.front_last;
+      keys(i) = panel_key(local, front ? g.front_level : 0, x);
     }
   }
 };
@@ -287,49 +306,53 @@ struct BuildPanels {
   }
 };
 
-// Where a panel key's panel is in the panel tables of a level: the panels one group needs lie
-// in a run of panel indices [group_first, ...], which starts at group_offset in slot_of.
+// Where a panel key's panel is in a round's panel tables: the panels one group needs at one
+// level lie in a run of panel indices [run_first, ...], which starts at run_offset in slot_of;
+// a run is key / index_stride = group * level_count + level.
 struct PanelIndex {
-  Kokkos::View<std::int64_t*> group_first;
-  Kokkos::View<int*> group_offset;
+  Kokkos::View<std::int64_t*> run_first;
+  Kokkos::View<int*> run_offset;
   Kokkos::View<int*> slot_of;
-  KOKKOS_INLINE_FUNCTION int slot(int local, std::int64_t panel) const {
-    return slot_of(group_offset(local) + static_cast<int>(panel - group_first(local)));
+  KOKKOS_INLINE_FUNCTION int slot(std::int64_t key) const {
+    const auto run = static_cast<int>(key / index_stride);
+    return slot_of(run_offset(run) + static_cast<int>(key % index_stride - run_first(run)));
   }
 };
 
-// The index of a level's sorted panel keys (all of one level, as each level's are).
+// The index of a round's sorted panel keys.
 PanelIndex index_panels(const std::vector<std::int64_t>& sorted_keys, int n_groups) {
-  PanelIndex index{Kokkos::View<std::int64_t*>("modesweep::panel_group_first", n_groups),
-                   Kokkos::View<int*>("modesweep::panel_group_offset", n_groups),
+  const int runs = n_groups * static_cast<int>(level_count);
+  PanelIndex index{Kokkos::View<std::int64_t*>("modesweep::panel_run_first", runs),
+                   Kokkos::View<int*>("modesweep::panel_run_offset", runs),
                    {}};
-  auto first = Kokkos::create_mirror_view(index.group_first);
-  auto offset = Kokkos::create_mirror_view(index.group_offset);
+  auto first = Kokkos::create_mirror_view(index.run_first);
+  auto offset = Kokkos::create_mirror_view(index.run_offset);
   int span = 0;
   for (std::size_t s = 0; s < sorted_keys.size(); ++s) {
-    const int g = key_group(sorted_keys[s]);
+    const auto run = static_cast<int>(sorted_keys[s] / index_stride);
     const std::int64_t panel = sorted_keys[s] % index_stride;
-    if (s == 0 || key_group(sorted_keys[s - 1]) != g) {
-      first(g) = panel;
-      offset(g) = span;
+    if (s == 0 || sorted_keys[s - 1] / index_stride != run) {
+      first(run) = panel;
+      offset(run) = span;
     }
-    span = offset(g) + static_cast<int>(panel - first(g)) + 1;
+    span = offset(run) + static_cast<int>(panel - first(run)) + 1;
   }
   index.slot_of = Kokkos::View<int*>("modesweep::panel_slot_of", span);
   auto slot_of = Kokkos::create_mirror_view(index.slot_of);
   for (std::size_t s = 0; s < sorted_keys.size(); ++s) {
-    const int g = key_group(sorted_keys[s]);
-    slot_of(offset(g) + static_cast<int>(sorted_keys[s] % index_stride - first(g))) =
+    const auto run = static_cast<int>(sorted_keys[s] / index_stride);
+    slot_of(offset(run) + static_cast<int>(sorted_keys[s] % index_stride - first(run))) =
         static_cast<int>(s);
   }
-  Kokkos::deep_copy(index.group_first, first);
-  Kokkos::deep_copy(index.group_offset, offset);
+  Kokkos::deep_copy(index.run_first, first);
+  Kokkos::deep_copy(index.run_offset, offset);
   Kokkos::deep_copy(index.slot_of, slot_of);
   return index;
 }
 
-// Stage 4, once per level: points of an accepted panel read dL from it (and are counted);
-// the others move to their panel one level down, or to an exact sum after the last level.
+// Stage 4, once per round: points of an accepted panel read dL from it (and keep its level for
+// the stats); the others move to their panel one level down, or to an exact sum after the last
+// level.
 struct ReadPanels {
   Kokkos::View<double*> log_capacity_table;  // stage 0
   std::uint64_t group_size;
@@ -339,12 +362,12 @@ struct ReadPanels {
   PanelIndex index;
   PanelTable stored;
   Kokkos::View<int*> valid;
-  KOKKOS_INLINE_FUNCTION void operator()(const int i, std::uint64_t& interpolated) const {
+  KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
     const std::int64_t key = keys(i);
     if (key < 0) return;
     const int local = key_group(key), level = key_level(key);
     const std::int64_t panel = key % index_stride;
-    const int slot = index.slot(local, panel);
+    const int slot = index.slot(key);
     const double x = log_capacity_table(group_position(i, group_size));
     const double fit = valid(slot) ? panels::panel_value(&stored(slot, 0),
                                                          panels::panel_coordinate(x, level, panel))
@@ -353,8 +376,7 @@ struct ReadPanels {
       // dL(inf) <= dL(M) <= 1: the clamps keep an interpolant's last-digit error from
       // crossing either bound.
       log_dL(i) = math::fmax(groups(local).log_dL_unbounded, math::fmin(0.0, fit));
-      keys(i) = key_done;
-      ++interpolated;
+      keys(i) = key_read(level);
     } else if (level < panels::max_panel_level) {
       keys(i) = panel_key(static_cast<std::uint64_t>(local), level + 1, x);
     } else {
@@ -512,7 +534,9 @@ void evaluate_block_points(int n, const model::PointView& first_points,
   stats.fully_learned_points += learned;
   auto keys_host = Kokkos::create_mirror_view(keys);
   std::vector<std::int64_t> needed;
-  for (int level = 0; level <= panels::max_panel_level; ++level) {
+  // Rounds: each builds the panels the points still need, at whatever level (a group's front
+  // zone starts deeper), and moves the points of rejected panels one level down.
+  for (int round = 0; round <= panels::max_panel_level; ++round) {
     Kokkos::deep_copy(keys_host, keys);
     // Neighbouring points mostly share a panel: skipping repeats here keeps the list (and
     // its sort) at about the number of panels instead of the number of points.
@@ -538,13 +562,9 @@ void evaluate_block_points(int n, const model::PointView& first_points,
         EvaluatePanelSamples{representatives, groups, panel_keys, samples, sample_x});
     Kokkos::parallel_for("modesweep::build_panels", Kokkos::RangePolicy<>(0, P),
                          BuildPanels{panel_keys, samples, sample_x, stored, valid});
-    std::uint64_t interpolated = 0;
-    Kokkos::parallel_reduce("modesweep::read_panels", Kokkos::RangePolicy<>(0, n),
-                            ReadPanels{log_capacity_table, group_size, groups, log_dL, keys,
-                                       index_panels(needed, n_groups), stored, valid},
-                            interpolated);
-    stats.interpolated_points += interpolated;
-    stats.interpolated_by_level[static_cast<std::size_t>(level)] += interpolated;
+    Kokkos::parallel_for("modesweep::read_panels", Kokkos::RangePolicy<>(0, n),
+                         ReadPanels{log_capacity_table, group_size, groups, log_dL, keys,
+                                    index_panels(needed, n_groups), stored, valid});
     auto valid_host = Kokkos::create_mirror_view(valid);
     Kokkos::deep_copy(valid_host, valid);
     stats.panels_built += static_cast<std::uint64_t>(P);
@@ -556,8 +576,13 @@ void evaluate_block_points(int n, const model::PointView& first_points,
   Kokkos::deep_copy(table_row_host, -1);
   int rows = 0;
   for (int i = 0; i < n; ++i) {
-    if (keys_host(i) == key_exact) ++stats.summed_points;
-    if (keys_host(i) != key_small) continue;
+    const std::int64_t key = keys_host(i);
+    if (key <= key_read(0)) {
+      ++stats.interpolated_points;
+      ++stats.interpolated_by_level[static_cast<std::size_t>(key_read(0) - key)];
+    }
+    if (key == key_exact) ++stats.summed_points;
+    if (key != key_small) continue;
     ++stats.tabled_points;
     const int local = static_cast<int>((first + i) / group_size - first_group);
     if (table_row_host(local) < 0) table_row_host(local) = rows++;
