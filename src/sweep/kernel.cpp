@@ -508,9 +508,19 @@ void evaluate_block_points(int n, const model::PointView& first_points,
                                                                alpha_rows, positions);
   auto needed_host = Kokkos::create_mirror_view(eps_needed);
   Kokkos::deep_copy(needed_host, std::uint8_t{0});
-  for (int i = 0; i < n; ++i) {
-    const int local = static_cast<int>((first + i) / group_size - first_group);
-    needed_host(group_row_host(local), group_position(i, group_size)) = 1;
+  // Group `local` holds chunk points [begin, end), whose positions run up from begin % G and
+  // wrap at most once (no division per point).
+  for (int local = 0; local < n_groups; ++local) {
+    const std::int64_t start = static_cast<std::int64_t>((first_group + local) * group_size) -
+                               static_cast<std::int64_t>(first);
+    const std::int64_t begin = std::max<std::int64_t>(0, start);
+    const std::int64_t end =
+        std::min<std::int64_t>(n, start + static_cast<std::int64_t>(group_size));
+    int position = group_position(static_cast<int>(begin), group_size);
+    for (std::int64_t i = begin; i < end; ++i) {
+      needed_host(group_row_host(local), position) = 1;
+      if (++position == positions) position = 0;
+    }
   }
   Kokkos::deep_copy(group_row, group_row_host);
   Kokkos::deep_copy(row_group, row_group_host);
