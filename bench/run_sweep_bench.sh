@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Sweep engine benchmarks (issue #3), all in one run on the same disk:
+#  0. the kernel alone on one core (bench_sweep_kernel: no MPI, no file), with its stats;
 #  1. end to end: `modesweep run bench/sweep_1e7.toml` (11.0M points) on 1 and 2 ranks,
 #     points/s and the 2-rank speed-up;
 #  2. the results writer alone (bench_results_write: synthetic chunks through the same
@@ -13,8 +14,12 @@ build="${1:-build/release}"
 scratch="${2:-$(mktemp -d -p "$PWD" bench-scratch.XXXXXX)}"
 trap 'rm -rf "$scratch"' EXIT
 source scripts/mpi_env.sh
-cmake --build "$build" --target modesweep bench_results_write -j"$(nproc)" >/dev/null
+cmake --build "$build" --target modesweep bench_results_write bench_sweep_kernel -j"$(nproc)" \
+  >/dev/null
 mpirun=(mpirun "${MODESWEEP_MPIRUN_FLAGS[@]}")
+
+echo "== 0. the kernel alone, bench/sweep_1e7.toml"
+"$build/bench/bench_sweep_kernel" bench/sweep_1e7.toml
 
 echo "== 1. end to end, bench/sweep_1e7.toml"
 declare -A rate
