@@ -1,13 +1,15 @@
 // The sweep kernel alone (sweep/kernel.hpp): every chunk of a spec's grid through
-// evaluate_chunk on one core, in order, with no MPI and no file; prints the time and how the
-// factorial block path obtained its values (KernelStats). The end-to-end run adds the file
-// writes and the schedule: bench/run_sweep_bench.sh.
+// evaluate_chunk in order, in one process with no MPI and no file (one core with the Serial
+// backend; the line says how many threads Kokkos used); prints the time and how the factorial
+// block path obtained its values (KernelStats). The end-to-end run adds the file writes and
+// the schedule: bench/run_sweep_bench.sh.
 //   bench_sweep_kernel SPEC [max_chunks]
 #include <fmt/format.h>
 
 #include <Kokkos_Core.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -43,8 +45,16 @@ int main(int argc, char** argv) {
     const auto spec = modesweep::spec::parse_spec_file(argv[1], std::uint64_t{1} << 40);
     const modesweep::grid::Grid grid(spec);
     const std::uint64_t chunk = spec.chunk_points;
-    const std::uint64_t end =
-        argc > 2 ? std::min<std::uint64_t>(grid.size(), chunk * std::stoull(argv[2])) : grid.size();
+    std::uint64_t end = grid.size();
+    if (argc > 2) {
+      const long long chunks = std::stoll(argv[2]);
+      if (chunks < 1) {
+        std::fprintf(stderr, "bench_sweep_kernel: max_chunks must be at least 1\n");
+        return 2;
+      }
+      end = std::min<std::uint64_t>(
+          end, chunk * static_cast<std::uint64_t>(std::min<long long>(chunks, 1LL << 24)));
+    }
     modesweep::sweep::ChunkResults results;  // reused, as modesweep run does
     modesweep::sweep::KernelStats total;
     const auto t0 = std::chrono::steady_clock::now();
@@ -57,12 +67,13 @@ int main(int argc, char** argv) {
     std::string levels;
     for (const auto n : total.interpolated_by_level) levels += fmt::format(" {}", n);
     fmt::print(
-        "kernel: {} points in {:.3f} s ({:.2f} M points/s, one core)\n"
+        "kernel: {} points in {:.3f} s ({:.2f} M points/s, {} with {} thread(s))\n"
         "panels {} (rejected {}), points from panels {} (by level:{}), fully learned {}, "
         "small-M tables {} ({} points), summed {}\n",
-        end, seconds, static_cast<double>(end) / seconds / 1e6, total.panels_built,
-        total.panels_rejected, total.interpolated_points, levels, total.fully_learned_points,
-        total.small_tables, total.tabled_points, total.summed_points);
+        end, seconds, static_cast<double>(end) / seconds / 1e6,
+        Kokkos::DefaultExecutionSpace::name(), Kokkos::DefaultExecutionSpace().concurrency(),
+        total.panels_built, total.panels_rejected, total.interpolated_points, levels,
+        total.fully_learned_points, total.small_tables, total.tabled_points, total.summed_points);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_sweep_kernel: %s\n", e.what());
     return 2;

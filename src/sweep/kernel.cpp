@@ -114,10 +114,13 @@ KOKKOS_INLINE_FUNCTION double fully_learned_capacity(const ModelPoint& p, double
   if (math::isinf(p.D) && math::isinf(p.tau)) return none;  // every M: a Hurwitz zeta
   const double lowest = math::fmax(range.lowest, 1.0);      // M < 1: dL = 1, no sum
   if (!(lowest <= range.highest)) return none;
+  // eps_N(M) = zeta(alpha, M + 1) / zeta(alpha) is at least its integral from M + 1: with that
+  // lower bound the test is stricter, still monotone, and needs no Hurwitz zeta per step.
+  const double log_integral_scale = -math::log(p.alpha - 1.0) - log_zeta;
   const auto learned = [&](double M) {
     return model::detail::capacity_fully_learned(
         p.alpha, p.beta, log_zeta, M, p.D, p.tau, p.learning_rate,
-        model::log_hurwitz_zeta(p.alpha, M + 1.0) - log_zeta);  // log eps_N(M)
+        (1.0 - p.alpha) * math::log(M + 1.0) + log_integral_scale);
   };
   if (!learned(lowest)) return none;
   if (learned(range.highest)) return range.highest;
@@ -234,7 +237,8 @@ struct CapacityLossTable {
 // Stage 1: M of every point (read from stage 0), and dL where no sum is needed
 // (M = inf; M at or beyond the group's beyond_learning capacity; D = tau = inf, a Hurwitz
 // zeta; M up to the group's fully_learned capacity, eps_N); the others get the key of their
-// level-0 capacity panel, or key_small below min_panel_capacity.
+// capacity panel (level 0, or the group's front_level in its front zone), or key_small below
+// min_panel_capacity.
 struct PlanBlockPoints {
   model::PointView representatives;
   GroupView groups;

@@ -387,12 +387,17 @@ TEST(ExactLoss, FullyLearnedCapacitiesKeepNothingOfTheirModes) {
                                 " beta=" + std::to_string(p.beta) + " M=" + std::to_string(M) +
                                 " D=" + std::to_string(p.D) + " tau=" + std::to_string(p.tau) +
                                 " c=" + std::to_string(p.learning_rate);
+      // The test itself, E[q_M] < e^-42 eps_N(M), against E[q_M] in long double: it decides
+      // as the direct value does, up to 0.1 e-fold (the bound above is then what makes it right).
+      const long double log_q = direct_log_survival(p, zeta, M);
       if (!learned) {
+        EXPECT_GT(log_q, log_eps_N - 42.1L) << where;
         ++fails;
         if (!ended && rung > 0) ++ends_inside;
         ended = true;
         continue;
       }
+      EXPECT_LT(log_q, log_eps_N - 41.9L) << where;
       ++holds;
       EXPECT_FALSE(ended) << "holds again after failing: " << where;
       EXPECT_LT(kept, std::exp(-40.0L) * eps_N) << where;
@@ -409,6 +414,17 @@ TEST(ExactLoss, FullyLearnedCapacitiesKeepNothingOfTheirModes) {
   EXPECT_GE(holds, 300);
   EXPECT_GE(fails, 300);
   EXPECT_GE(ends_inside, 20);
+  // Where it does not apply: no representable mode, M = inf or NaN, D = tau = inf (a Hurwitz
+  // zeta); a learned point (alpha 2, D = 1e12, M = 10) to show that the refusals are not
+  // the answer everywhere.
+  using modesweep::model::detail::capacity_fully_learned;
+  const double lz2 = modesweep::model::log_zeta(2.0);
+  const double log_eps_N_10 = modesweep::model::log_hurwitz_zeta(2.0, 11.0) - lz2;
+  EXPECT_TRUE(capacity_fully_learned(2.0, 1.0, lz2, 10.0, 1e12, inf, 0.1, log_eps_N_10));
+  for (const double M : {0.0, 0.5, inf, std::nan("")}) {
+    EXPECT_FALSE(capacity_fully_learned(2.0, 1.0, lz2, M, 1e12, inf, 0.1, -1.0)) << M;
+  }
+  EXPECT_FALSE(capacity_fully_learned(2.0, 1.0, lz2, 10.0, inf, inf, 0.1, log_eps_N_10));
 }
 
 // evaluate_point's dL where it is eps_tau or eps_D plus the sum beyond M, at small M (the sum's

@@ -26,7 +26,7 @@
 // Everything is carried as logs relative to a common scale S ~ log dL, so dL down to
 // 1e-2000 (M = 1e240, alpha = 10) keeps full relative precision.
 // E[q_k] is monotone in k: with w_n(p) = p (1 - (1 - a(p))^n) and a = min(1, c p^(beta-1)),
-// dw_n/dp >= 0 for every beta (for beta < 1 it is 1 - b^n - n(1-beta)(1-b)b^(n-1) >= 0,
+// dw_n/dp >= 0 for every beta > 0 (for beta < 1 it is 1 - b^n - n(1-beta)(1-b)b^(n-1) >= 0,
 // b = 1 - a), so l(k) increases with k; the root finders below rely on it.
 #pragma once
 
@@ -960,13 +960,13 @@ KOKKOS_INLINE_FUNCTION bool capacity_beyond_learning(double alpha, double beta, 
   return log_learned_share(s, log_p) + log_eps_N < log_dL_unbounded - 40.0;
 }
 
-// For finite M >= 1 when log eps_N = log zeta(alpha, M+1)/zeta(alpha) is known: whether
-// dL(M) is eps_N(M) in double precision, every representable mode learned past what rounding
-// sees. Since
+// For finite M >= 1 when log eps_N = log zeta(alpha, M+1)/zeta(alpha) is known (or a lower
+// bound of it: the test is then stricter): whether dL(M) is eps_N(M) to within 2^-60
+// relative, every representable mode learned past what double precision sees. Since
 //   dL(M) = eps_N(M) + sum_{k<=M} p_k E[q_k]
 // and E[q_k] increases in k (file comment) while sum_k p_k = 1, the second sum is at most
-// E[q_M]; below e^-42 of eps_N(M) it cannot change dL in double precision. As M grows, E[q_M]
-// grows and eps_N(M) falls: the test holds on [1, M*] once it holds at M*.
+// E[q_M]; the test asks E[q_M] < e^-42 eps_N(M) (e^-42 < 2^-60). As M grows, E[q_M] grows and
+// eps_N(M) falls: the test holds on [1, M*] once it holds at M*.
 KOKKOS_INLINE_FUNCTION bool capacity_fully_learned(double alpha, double beta, double log_zeta,
                                                    double M, double D, double tau,
                                                    double learning_rate, double log_eps_N) {

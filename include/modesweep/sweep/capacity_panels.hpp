@@ -17,10 +17,11 @@
 //
 // Why fixed panels: a point's value then depends only on its group and its own M (the first
 // accepted panel containing it), never on which other points share its chunk, so results stay
-// bit-identical for any chunking and rank count, and each level is a flat parallel loop.
+// bit-identical for any chunking and rank count, and each round of panels (of whatever levels
+// the points need) is a flat parallel loop.
 // Whether a panel is accepted is a check, not a bound: tests/sweep/sweep_kernel_test.cpp
 // compares every point of three grids spanning the regimes with the single-point evaluator
-// (worst 5.1e-14 with panel_tolerance = 3e-14; 1e-13 let errors of 1.8e-13 through).
+// (worst 2.3e-14 with panel_tolerance = 3e-14; 1e-13 let errors of 1.8e-13 through).
 #pragma once
 
 #include <Kokkos_Core.hpp>
