@@ -18,8 +18,9 @@ using model::ModelPoint;
 
 // What a (alpha, beta, D, tau) group shares: log zeta, log dL(M = inf), log eps_D, log eps_tau,
 // the capacity from which dL(M) = dL(inf) (beyond_learning_capacity), the one up to which
-// dL(M) = eps_N(M) (fully_learned_capacity), and the level-0 panels of its front zone with the
-// level they start at (capacity_panels.hpp; first > last when there is none).
+// dL(M) = eps_N(M) (fully_learned_capacity), and its front zone (capacity_panels.hpp) as the
+// panels it spans at the deepest level (first > last when there is none) with the deepest level
+// its points start at.
 struct GroupTerms {
   double log_zeta;
   double log_dL_unbounded;
@@ -161,8 +162,11 @@ struct EvaluateGroups {
     if (terms.fully_learned >= 1.0) {
       const double x = math::log(terms.fully_learned);
       const double rate = p.alpha * math::fmax(p.beta, 1.0);
-      terms.front_first = panels::panel_at(x + panels::front_zone_begin / rate, 0);
-      terms.front_last = panels::panel_at(x + panels::front_zone_end / rate, 0);
+      // the zone's panels at the deepest level; at level L, shifted right by max - L
+      terms.front_first =
+          panels::panel_at(x + panels::front_zone_begin / rate, panels::max_panel_level);
+      terms.front_last =
+          panels::panel_at(x + panels::front_zone_end / rate, panels::max_panel_level);
       terms.front_level = panels::front_level(rate);
     }
     groups(g) = terms;
@@ -237,7 +241,7 @@ struct CapacityLossTable {
 // Stage 1: M of every point (read from stage 0), and dL where no sum is needed
 // (M = inf; M at or beyond the group's beyond_learning capacity; D = tau = inf, a Hurwitz
 // zeta; M up to the group's fully_learned capacity, eps_N); the others get the key of their
-// capacity panel (level 0, or the group's front_level in its front zone), or key_small below
+// capacity panel (level 0, or deeper near the group's front zone), or key_small below
 // min_panel_capacity.
 struct PlanBlockPoints {
   model::PointView representatives;
@@ -270,9 +274,16 @@ struct PlanBlockPoints {
       keys(i) = key_small;
     } else {
       const double x = log_capacity_table(position);
-      const std::int64_t panel = panels::panel_at(x, 0);
-      const bool front = panel >= g.front_first && panel <= g.front_last;
-      keys(i) = panel_key(local, front ? g.front_level : 0, x);
+      // the first level at which x's panel keeps clear of the front zone, at most front_level
+      int level = 0;
+      while (level < g.front_level) {
+        const std::int64_t panel = panels::panel_at(x, level);
+        if (panel < g.front_first >> (panels::max_panel_level - level) ||
+            panel > g.front_last >> (panels::max_panel_level - level))
+          break;
+        ++level;
+      }
+      keys(i) = panel_key(local, level, x);
     }
   }
 };

@@ -51,16 +51,17 @@ KOKKOS_INLINE_FUNCTION double level_width(int level) {
 // bench/sweep_1e7.toml (alpha 1.5 and 2, beta 1), level-0 panels overlapping
 // [x_fl + 0.5, x_fl + 2.5] failed 1,595 times in 1,627, their 32 samples full sums, and
 // level-1 panels near x_fl + 0.8 failed for alpha 2 (s w = 3) but never for alpha 1.5
-// (s w = 2.25). So the panels of that zone, [x_fl + front_zone_begin / s,
-// x_fl + front_zone_end / s], start at the first level whose width is at most
-// front_width_rate / s instead of level 0: there, rejections fell from 2,146 to 126 and panels
-// from 11,223 to 9,729. It is only where the checks start: they still decide. And it depends
-// on the group alone, so values stay independent of chunking.
+// (s w = 2.25). So a point whose panel overlaps that zone, [x_fl + front_zone_begin / s,
+// x_fl + front_zone_end / s], starts at the first level where its panel keeps clear of the
+// zone, or else at the first level whose width is at most front_width_rate / s (front_level),
+// instead of level 0: there, rejections fell from 2,146 to 126 and panels from 11,223 to
+// 9,487. It is only where the checks start: they still decide. And it depends on the group
+// and the point's own M alone, so values stay independent of chunking.
 inline constexpr double front_zone_begin = 0.75;
 inline constexpr double front_zone_end = 3.75;
 inline constexpr double front_width_rate = 2.5;
 
-// The level the panels of a group's front zone start at, for its rate s.
+// The deepest level a point near a group's front starts at, for the group's rate s.
 KOKKOS_INLINE_FUNCTION int front_level(double rate) {
   int level = 0;
   while (level < max_panel_level && level_width(level) * rate > front_width_rate) ++level;
