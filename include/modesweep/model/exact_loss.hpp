@@ -193,6 +193,11 @@ struct Survival {
     if (rest > 0.0 && epochs > 0.0) result = result + rest * log1p(-w_fewer);
     return result;
   }
+
+  // log E[q] of the mode whose log p is log_p, on the branch that applies there.
+  KOKKOS_INLINE_FUNCTION double log_survival_at(double log_p) const {
+    return log_survival(Jet<1>::constant(log_p), clamped(log_p)).value();
+  }
 };
 
 // Running sum of positive and negative terms given by their logs, in units of exp(scale).
@@ -332,8 +337,7 @@ class ExactSum {
 
   // l(u) on the branch that applies at u.
   KOKKOS_INLINE_FUNCTION double survival_at(double u) const {
-    const double log_p = log_p_of(u);
-    return s_.log_survival(Jet<1>::constant(log_p), s_.clamped(log_p)).value();
+    return s_.log_survival_at(log_p_of(u));
   }
   KOKKOS_INLINE_FUNCTION double survival_branch(double u, bool clamped) const {
     return s_.log_survival(Jet<1>::constant(log_p_of(u)), clamped).value();
@@ -940,8 +944,7 @@ KOKKOS_INLINE_FUNCTION double log_reducible_loss(double alpha, double beta, doub
 
 // log(1 - E[q_k]) for the mode whose log p_k is log_p: the share of its mass that is learned.
 KOKKOS_INLINE_FUNCTION double log_learned_share(const Survival& s, double log_p) {
-  const double l = s.log_survival(Jet<1>::constant(log_p), s.clamped(log_p)).value();
-  return math::log(-math::expm1(l));
+  return math::log(-math::expm1(s.log_survival_at(log_p)));
 }
 
 // For finite M >= 1 when log dL(M = inf) and log eps_N = log zeta(alpha, M+1)/zeta are
@@ -973,7 +976,7 @@ KOKKOS_INLINE_FUNCTION bool capacity_fully_learned(double alpha, double beta, do
   if (!(M >= 1.0) || math::isinf(M) || (math::isinf(D) && math::isinf(tau))) return false;
   const Survival s = make_survival(beta, D, tau, learning_rate);
   const double log_p = -alpha * math::log(M) - log_zeta;
-  return s.log_survival(Jet<1>::constant(log_p), s.clamped(log_p)).value() < log_eps_N - 42.0;
+  return s.log_survival_at(log_p) < log_eps_N - 42.0;
 }
 
 // What dL(M = inf) equals (MODEL.md 3): with tau <= D no position is seen twice and E[q_k] is
