@@ -183,7 +183,8 @@ static_assert(panels::max_panel_level + 1 ==
 constexpr std::int64_t level_count = panels::max_panel_level + 1;
 constexpr std::int64_t key_done = -1;
 constexpr std::int64_t key_exact = -2;
-constexpr std::int64_t key_small = -3;  // M < min_panel_capacity: the block's small-M table
+constexpr std::int64_t key_small = -3;    // M < min_panel_capacity: the block's small-M table
+constexpr std::int64_t key_learned = -4;  // done: eps_N (the group's fully_learned capacity)
 // read from a panel of this level (the level kept for the stats)
 KOKKOS_INLINE_FUNCTION constexpr std::int64_t key_read(int level) { return -16 - level; }
 using KeyView = Kokkos::View<std::int64_t*>;
@@ -254,7 +255,7 @@ struct PlanBlockPoints {
   std::uint64_t first;
   std::uint64_t group_size;
   std::uint64_t first_group;
-  KOKKOS_INLINE_FUNCTION void operator()(const int i, std::uint64_t& learned) const {
+  KOKKOS_INLINE_FUNCTION void operator()(const int i) const {
     const std::uint64_t local = (first + i) / group_size - first_group;
     const ModelPoint& p = representatives(static_cast<int>(local));  // M aside, its group's
     const GroupTerms& g = groups(static_cast<int>(local));
@@ -269,7 +270,7 @@ struct PlanBlockPoints {
                                                     p.learning_rate);
     } else if (M <= g.fully_learned) {
       log_dL(i) = eps_N_table(group_row(static_cast<int>(local)), position).log;
-      ++learned;
+      keys(i) = key_learned;
     } else if (M < panels::min_panel_capacity) {
       keys(i) = key_small;
     } else {
@@ -550,13 +551,10 @@ void evaluate_block_points(int n, const model::PointView& first_points,
                        CapacityLossTable{representatives, groups, row_group, capacity_table,
                                          eps_needed, eps_N_table});
 
-  std::uint64_t learned = 0;
-  Kokkos::parallel_reduce(
+  Kokkos::parallel_for(
       "modesweep::plan_block_points", Kokkos::RangePolicy<>(0, n),
       PlanBlockPoints{representatives, groups, capacity_table, log_capacity_table, eps_N_table,
-                      group_row, log_dL, keys, first, group_size, first_group},
-      learned);
-  stats.fully_learned_points += learned;
+                      group_row, log_dL, keys, first, group_size, first_group});
   auto keys_host = Kokkos::create_mirror_view(keys);
   std::vector<std::int64_t> needed;
   // Rounds: each builds the panels the points still need, at whatever level (a group's front
@@ -606,6 +604,7 @@ void evaluate_block_points(int n, const model::PointView& first_points,
       ++stats.interpolated_points;
       ++stats.interpolated_by_level[static_cast<std::size_t>(key_read(0) - key)];
     }
+    if (key == key_learned) ++stats.fully_learned_points;
     if (key == key_exact) ++stats.summed_points;
     if (key != key_small) continue;
     ++stats.tabled_points;
