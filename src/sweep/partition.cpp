@@ -105,4 +105,78 @@ std::vector<Box> flat_range_boxes(const std::vector<std::uint64_t>& shape, std::
   return out;
 }
 
+std::uint64_t box_size(const Box& box) {
+  std::uint64_t n = 1;
+  for (std::uint64_t c : box.count) n *= c;
+  return n;
+}
+
+Box projected_box(const Box& box, const std::vector<bool>& kept) {
+  if (kept.size() != box.start.size() || std::find(kept.begin(), kept.end(), true) == kept.end())
+    throw std::invalid_argument("projected_box: rank, or no dimension kept");
+  Box out;
+  for (std::size_t d = 0; d < kept.size(); ++d) {
+    if (!kept[d]) continue;
+    out.start.push_back(box.start[d]);
+    out.count.push_back(box.count[d]);
+  }
+  return out;
+}
+
+Box first_held_box(const Box& box, const std::vector<bool>& kept) {
+  Box out = projected_box(box, kept);
+  for (std::size_t d = 0; d < kept.size(); ++d) {
+    if (!kept[d] && box.start[d] != 0) {
+      std::fill(out.count.begin(), out.count.end(), 0);
+      break;
+    }
+  }
+  return out;
+}
+
+std::vector<std::uint64_t> projection_offsets(const Box& box, const std::vector<bool>& kept,
+                                              bool expand) {
+  const std::size_t rank = box.count.size();
+  projected_box(box, kept);  // checks the arguments
+  // Strides of `box` (C order) and of the projected box, per dimension of `box` (0 when the
+  // dimension is dropped from the projection).
+  std::vector<std::uint64_t> box_stride(rank, 1), projected_stride(rank, 0);
+  std::uint64_t b = 1, p = 1;
+  for (std::size_t d = rank; d-- > 0;) {
+    box_stride[d] = b;
+    b *= box.count[d];
+    if (kept[d]) {
+      projected_stride[d] = p;
+      p *= box.count[d];
+    }
+  }
+  // Walk the elements of `box` (expand) or of its projection, odometer style.
+  std::vector<std::uint64_t> extent(box.count);
+  if (!expand) {  // the first-held values only: none unless at index 0 of dropped dimensions
+    for (std::size_t d = 0; d < rank; ++d)
+      if (!kept[d]) extent[d] = box.count[d] > 0 && box.start[d] == 0 ? 1 : 0;
+  }
+  std::uint64_t n = 1;
+  for (std::uint64_t e : extent) n *= e;
+  std::vector<std::uint64_t> out;
+  out.reserve(n);
+  if (n == 0) return out;
+  std::vector<std::uint64_t> index(rank, 0);
+  std::uint64_t at_box = 0, at_projected = 0;
+  for (std::uint64_t k = 0; k < n; ++k) {
+    out.push_back(expand ? at_projected : at_box);
+    for (std::size_t d = rank; d-- > 0;) {
+      if (++index[d] < extent[d]) {
+        at_box += box_stride[d];
+        at_projected += projected_stride[d];
+        break;
+      }
+      at_box -= (extent[d] - 1) * box_stride[d];
+      at_projected -= (extent[d] - 1) * projected_stride[d];
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
 }  // namespace modesweep::sweep

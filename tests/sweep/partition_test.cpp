@@ -166,6 +166,132 @@ TEST(FlatRangeBoxes, LargeShapeWithoutEnumerating) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Projections (first_held_box, projected_box, projection_offsets), against brute force: a full
+// array whose value at each point is a function of its kept indices only.
+
+// Multi-index of flat index i of `shape` (C order).
+std::vector<std::uint64_t> unflatten(std::uint64_t i, const std::vector<std::uint64_t>& shape) {
+  std::vector<std::uint64_t> idx(shape.size());
+  for (std::size_t d = shape.size(); d-- > 0;) {
+    idx[d] = i % shape[d];
+    i /= shape[d];
+  }
+  return idx;
+}
+
+// Flat index, in the projected array, of a full multi-index.
+std::uint64_t projected_flat(const std::vector<std::uint64_t>& idx,
+                             const std::vector<std::uint64_t>& shape,
+                             const std::vector<bool>& kept) {
+  std::uint64_t f = 0;
+  for (std::size_t d = 0; d < shape.size(); ++d)
+    if (kept[d]) f = f * shape[d] + idx[d];
+  return f;
+}
+
+// Cuts the full array into chunks of `chunk` points: the first-held boxes of all chunks cover
+// every projected element exactly once, their gathered values are the projected array's, and
+// every chunk's values are recovered by expanding the projected boxes of its boxes.
+void check_projection(const std::vector<std::uint64_t>& shape, const std::vector<bool>& kept,
+                      std::uint64_t chunk) {
+  SCOPED_TRACE(::testing::Message() << "rank " << shape.size() << " chunk " << chunk);
+  std::vector<std::uint64_t> projected_shape;
+  for (std::size_t d = 0; d < shape.size(); ++d)
+    if (kept[d]) projected_shape.push_back(shape[d]);
+  const std::uint64_t n = product(shape), m = product(projected_shape);
+  // The projected array holds 1000 + its flat index; the full array holds its projection.
+  std::vector<std::uint64_t> full(n);
+  for (std::uint64_t i = 0; i < n; ++i)
+    full[i] = 1000 + projected_flat(unflatten(i, shape), shape, kept);
+  std::vector<std::uint64_t> written(m, 0);
+  std::vector<int> times(m, 0);
+  for (std::uint64_t begin = 0; begin < n; begin += chunk) {
+    const std::uint64_t count = std::min(chunk, n - begin);
+    std::uint64_t offset = 0;  // of the box in the chunk's values
+    for (const Box& box : flat_range_boxes(shape, begin, count)) {
+      const Box first = modesweep::sweep::first_held_box(box, kept);
+      const std::vector<std::uint64_t> gather =
+          modesweep::sweep::projection_offsets(box, kept, false);
+      ASSERT_EQ(gather.size(), modesweep::sweep::box_size(first));
+      // Write the gathered values into the projected array at `first`, C order.
+      for (std::uint64_t j = 0; j < gather.size(); ++j) {
+        std::vector<std::uint64_t> pidx = unflatten(j, first.count);
+        std::uint64_t f = 0;
+        for (std::size_t d = 0; d < pidx.size(); ++d)
+          f = f * projected_shape[d] + first.start[d] + pidx[d];
+        written[f] = full[begin + offset + gather[j]];
+        ++times[f];
+      }
+      // Read back: the projected box's values expanded over the box.
+      const Box p = modesweep::sweep::projected_box(box, kept);
+      const std::vector<std::uint64_t> expand =
+          modesweep::sweep::projection_offsets(box, kept, true);
+      ASSERT_EQ(expand.size(), modesweep::sweep::box_size(box));
+      for (std::uint64_t e = 0; e < expand.size(); ++e) {
+        ASSERT_LT(expand[e], modesweep::sweep::box_size(p));
+        std::vector<std::uint64_t> pidx = unflatten(expand[e], p.count);
+        std::uint64_t f = 0;
+        for (std::size_t d = 0; d < pidx.size(); ++d)
+          f = f * projected_shape[d] + p.start[d] + pidx[d];
+        ASSERT_EQ(1000 + f, full[begin + offset + e]) << "element " << e;
+      }
+      offset += modesweep::sweep::box_size(box);
+    }
+    ASSERT_EQ(offset, count);
+  }
+  for (std::uint64_t f = 0; f < m; ++f) {
+    ASSERT_EQ(times[f], 1) << "projected element " << f;
+    ASSERT_EQ(written[f], 1000 + f) << "projected element " << f;
+  }
+}
+
+TEST(Projection, RandomShapesKeptAxesAndChunks) {
+  std::mt19937_64 rng(20261202);
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::size_t rank = 1 + rng() % 6;
+    std::vector<std::uint64_t> shape(rank);
+    for (auto& s : shape) s = 1 + rng() % 4;
+    std::vector<bool> kept(rank);
+    for (std::size_t d = 0; d < rank; ++d) kept[d] = (rng() % 2) != 0;
+    kept[rng() % rank] = true;  // a projection keeps at least one dimension
+    const std::uint64_t n = product(shape);
+    check_projection(shape, kept, 1 + rng() % n);
+  }
+}
+
+TEST(Projection, FactorialEpsAxes) {
+  // Storage order (alpha, beta, D, tau, gamma, N): eps_N keeps alpha, gamma, N; eps_D alpha, D;
+  // eps_tau alpha, beta, tau. Chunks that cut blocks anywhere.
+  const std::vector<std::uint64_t> shape = {2, 3, 4, 3, 2, 5};
+  for (const std::vector<bool>& kept : {std::vector<bool>{true, false, false, false, true, true},
+                                        std::vector<bool>{true, false, true, false, false, false},
+                                        std::vector<bool>{true, true, false, true, false, false}}) {
+    for (std::uint64_t chunk : {1, 7, 10, 31, 64, 720}) check_projection(shape, kept, chunk);
+  }
+}
+
+TEST(Projection, NoDroppedAxesIsTheBoxItself) {
+  const Box box{{1, 0, 2}, {2, 3, 1}};
+  const std::vector<bool> all(3, true);
+  const Box first = modesweep::sweep::first_held_box(box, all);
+  EXPECT_EQ(first.start, box.start);
+  EXPECT_EQ(first.count, box.count);
+  const std::vector<std::uint64_t> offsets = modesweep::sweep::projection_offsets(box, all, true);
+  std::vector<std::uint64_t> identity(6);
+  std::iota(identity.begin(), identity.end(), 0);
+  EXPECT_EQ(offsets, identity);
+}
+
+TEST(Projection, BoxNotAtTheFirstSlabHoldsNothingFirst) {
+  const Box box{{0, 1, 0}, {2, 1, 3}};
+  const std::vector<bool> kept = {true, false, true};
+  EXPECT_EQ(modesweep::sweep::box_size(modesweep::sweep::first_held_box(box, kept)), 0u);
+  EXPECT_TRUE(modesweep::sweep::projection_offsets({{0, 0, 0}, {2, 0, 3}}, kept, false).empty());
+  EXPECT_THROW(modesweep::sweep::projected_box(box, {true, false}), std::invalid_argument);
+  EXPECT_THROW(modesweep::sweep::first_held_box(box, {false, false, false}), std::invalid_argument);
+}
+
+// ---------------------------------------------------------------------------------------------
 // ChunkLayout
 
 TEST(ChunkLayout, ChunksTileTheIndexSpace) {

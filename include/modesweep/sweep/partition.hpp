@@ -64,4 +64,28 @@ struct Box {
 std::vector<Box> flat_range_boxes(const std::vector<std::uint64_t>& shape, std::uint64_t begin,
                                   std::uint64_t count);
 
+// Projections onto some dimensions (`kept[d]`), for values that do not depend on the others
+// (a factorial grid's eps_N, eps_D, eps_tau: io/results_file.hpp). The point of the full
+// array at index i holds the value of the projected array at i restricted to the kept
+// dimensions; it holds it *first* (in flat order) when its index is 0 along every dropped
+// dimension. At least one dimension must be kept (else std::invalid_argument).
+
+// The box, in the projected array, of the values `box` holds first: the box on index 0 of
+// every dropped dimension, dropped dimensions removed. Its count is all zeros when `box` does
+// not start at 0 along every dropped dimension (it holds no value first).
+Box first_held_box(const Box& box, const std::vector<bool>& kept);
+
+// The box, in the projected array, of every value `box` holds (dropped dimensions removed).
+Box projected_box(const Box& box, const std::vector<bool>& kept);
+
+// Without `expand`, the gather map of first_held_box F: element j of F (C order) is held
+// first by element offsets[j] of `box` (C order within the box); as many as F has. With
+// `expand`, the scatter map of P = projected_box: element e of `box` holds element
+// offsets[e] of P; as many as `box` has.
+std::vector<std::uint64_t> projection_offsets(const Box& box, const std::vector<bool>& kept,
+                                              bool expand);
+
+// Number of elements of a box (0 when any count is 0).
+std::uint64_t box_size(const Box& box);
+
 }  // namespace modesweep::sweep
