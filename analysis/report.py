@@ -57,11 +57,23 @@ class Results:
                  f"modesweep run SPEC --resume")
         self.path = path
         self.coords = {a: f[a][()] for a in AXES}
-        self.data = {k: f[k][()] for k in ("dL", "eps_N", "eps_D", "eps_tau")}
+        self.data = {k: self.over_all_axes(f[k]) for k in ("dL", "eps_N", "eps_D", "eps_tau")}
         self.c = float(f.attrs["learning_rate"])
         self.c_N = float(f.attrs["capacity_scale"])
         self.kappa = float(f.attrs["flops_per_param_token"])
         self.name = str(f.attrs.get("name", "")) or os.path.basename(path)
+
+    def over_all_axes(self, dset):
+        """A dataset's values at every grid point (AXES order). eps_N, eps_D and eps_tau span
+        only the axes they depend on, named by their dimension labels: broadcast (a view)."""
+        labels = [dim.label for dim in dset.dims]
+        if any(label not in AXES for label in labels):
+            fail(f"{self.path}: {dset.name} has dimensions {labels}, not axes of {AXES}")
+        full = [len(self.coords[a]) for a in AXES]
+        keep = [len(self.coords[a]) if a in labels else 1 for a in AXES]
+        values = dset[()]
+        order = sorted(range(len(labels)), key=lambda d: AXES.index(labels[d]))
+        return np.broadcast_to(values.transpose(order).reshape(keep), full)
 
     def index(self, axis, value):
         return int(np.argmin(np.abs(np.where(np.isinf(self.coords[axis]),

@@ -105,7 +105,13 @@ int ShowCommand::run(std::ostream& out) const {
     }
   }
   std::string datasets;
-  for (const std::string& d : s.datasets) datasets += (datasets.empty() ? "" : ", ") + d;
+  for (const std::string& d : s.datasets) {
+    datasets += (datasets.empty() ? "" : ", ") + d;
+    // eps_N, eps_D, eps_tau of a factorial file span only the axes they depend on
+    auto dims = s.dataset_dimensions.find(d);
+    if (dims != s.dataset_dimensions.end() && dims->second != s.dimension_names)
+      datasets += fmt::format(" ({})", fmt::join(dims->second, " x "));
+  }
   out << fmt::format("datasets    {}\n", datasets);
   if (s.attributes.count("mc_replicas") != 0) {
     out << fmt::format("monte carlo {} replicas per point, seed {}, {} sampling (mode {})\n",

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <exception>
@@ -20,27 +21,75 @@ static_assert(sizeof(hid_t) == sizeof(std::int64_t), "hid_t is stored as int64_t
 
 // The result datasets: the exact ones (MODEL.md 3, 5) for mode exact|both, the Monte Carlo
 // summaries (MODEL.md 4) for mode mc|both. All float64 but the int8 bottleneck flag.
+// `depends_on` lists the axes (MODEL.md order, spec::Axis) a value is a function of, given
+// the model constants: in a factorial file the dataset spans those dimensions only (eps_N is
+// dL(N, inf, inf), a function of alpha, gamma, N; eps_D = dL(inf, D, inf) of alpha, D; eps_tau
+// = dL(inf, inf, tau) of alpha, beta, tau). Storing them over all six would repeat each value
+// up to |beta| |D| |tau| times: three quarters of a file's bytes.
+using AxisSet = std::array<bool, spec::axis_count>;
+// In spec::axis_names order: alpha, beta, gamma, N, D, tau.
+constexpr AxisSet all_axes = {true, true, true, true, true, true};
+constexpr AxisSet eps_N_axes = {true, false, true, true, false, false};
+constexpr AxisSet eps_D_axes = {true, false, false, false, true, false};
+constexpr AxisSet eps_tau_axes = {true, true, false, false, false, true};
 struct ResultColumn {
   const char* name;
   std::vector<double> sweep::ChunkResults::*values;  // nullptr: bottleneck
   bool monte_carlo;
   const char* long_name;
+  AxisSet depends_on;
 };
 const ResultColumn result_columns[] = {
-    {"dL", &sweep::ChunkResults::dL, false, "reducible loss dL(N, D, tau), MODEL.md 3"},
-    {"eps_N", &sweep::ChunkResults::eps_N, false, "single-resource loss eps_N, MODEL.md 5"},
-    {"eps_D", &sweep::ChunkResults::eps_D, false, "single-resource loss eps_D, MODEL.md 5"},
-    {"eps_tau", &sweep::ChunkResults::eps_tau, false, "single-resource loss eps_tau, MODEL.md 5"},
-    {"bottleneck", nullptr, false, "largest of eps_N (capacity), eps_D (data), eps_tau (time)"},
-    {"mc_mean", &sweep::ChunkResults::mc_mean, true, "Monte Carlo mean of dL, MODEL.md 4"},
+    {"dL", &sweep::ChunkResults::dL, false, "reducible loss dL(N, D, tau), MODEL.md 3", all_axes},
+    {"eps_N", &sweep::ChunkResults::eps_N, false, "single-resource loss eps_N, MODEL.md 5",
+     eps_N_axes},
+    {"eps_D", &sweep::ChunkResults::eps_D, false, "single-resource loss eps_D, MODEL.md 5",
+     eps_D_axes},
+    {"eps_tau", &sweep::ChunkResults::eps_tau, false, "single-resource loss eps_tau, MODEL.md 5",
+     eps_tau_axes},
+    {"bottleneck", nullptr, false, "largest of eps_N (capacity), eps_D (data), eps_tau (time)",
+     all_axes},
+    {"mc_mean", &sweep::ChunkResults::mc_mean, true, "Monte Carlo mean of dL, MODEL.md 4",
+     all_axes},
     {"mc_stderr", &sweep::ChunkResults::mc_stderr, true,
-     "standard error of mc_mean: replica sd / sqrt(replicas)"},
-    {"mc_q05", &sweep::ChunkResults::mc_q05, true, "5% quantile of the replicas of dL"},
-    {"mc_q50", &sweep::ChunkResults::mc_q50, true, "median of the replicas of dL"},
-    {"mc_q95", &sweep::ChunkResults::mc_q95, true, "95% quantile of the replicas of dL"},
+     "standard error of mc_mean: replica sd / sqrt(replicas)", all_axes},
+    {"mc_q05", &sweep::ChunkResults::mc_q05, true, "5% quantile of the replicas of dL", all_axes},
+    {"mc_q50", &sweep::ChunkResults::mc_q50, true, "median of the replicas of dL", all_axes},
+    {"mc_q95", &sweep::ChunkResults::mc_q95, true, "95% quantile of the replicas of dL", all_axes},
 };
 bool column_in(const ResultColumn& column, spec::Mode mode) {
   return column.monte_carlo ? spec::has_mc_mode(mode) : spec::has_exact_mode(mode);
+}
+
+// The dimensions of the full-rank storage a column's dataset keeps: in a whole factorial file
+// the axes it depends on (factorial_storage_order), else all (one `point` dimension).
+std::vector<bool> kept_dimensions(const ResultColumn& column, bool whole_factorial,
+                                  std::size_t rank) {
+  std::vector<bool> kept(rank, true);
+  if (!whole_factorial) return kept;
+  for (std::size_t d = 0; d < rank; ++d)
+    kept[d] = column.depends_on[static_cast<std::size_t>(grid::factorial_storage_order[d])];
+  return kept;
+}
+
+// A full-rank shape restricted to the kept dimensions.
+std::vector<std::uint64_t> kept_shape(const std::vector<std::uint64_t>& shape,
+                                      const std::vector<bool>& kept) {
+  std::vector<std::uint64_t> out;
+  for (std::size_t d = 0; d < shape.size(); ++d)
+    if (kept[d]) out.push_back(shape[d]);
+  return out;
+}
+
+// The same for a file of `shape`: a whole factorial file has the grid's six dimensions.
+std::vector<bool> kept_dimensions(const ResultColumn& column, const grid::Grid& grid,
+                                  const std::vector<std::uint64_t>& shape) {
+  return kept_dimensions(column, grid.is_factorial() && shape.size() == grid.shape().size(),
+                         shape.size());
+}
+
+bool reduced(const std::vector<bool>& kept) {
+  return std::find(kept.begin(), kept.end(), false) != kept.end();
 }
 constexpr const char* progress_group = "sweep_progress";
 constexpr const char* progress_dataset = "sweep_progress/chunk_done";
@@ -415,12 +464,15 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
     if (!column_in(column, sp.mode)) continue;
     const char* name = column.name;
     const bool is_flag = column.values == nullptr;
-    Handle ds = create_dataset(file, name, is_flag ? H5T_STD_I8LE : H5T_IEEE_F64LE, shape);
+    const std::vector<bool> kept = kept_dimensions(column, grid, out.shape_);
+    Handle ds = create_dataset(file, name, is_flag ? H5T_STD_I8LE : H5T_IEEE_F64LE,
+                               kept_shape(shape, kept));
+    unsigned dim = 0;  // of the dataset
     for (std::size_t d = 0; d < scales.size(); ++d) {
-      check(H5DSattach_scale(ds.get(), scales[d].get(), static_cast<unsigned>(d)),
-            "attach a dimension scale");
-      check(H5DSset_label(ds.get(), static_cast<unsigned>(d), dims[d].c_str()),
-            "label a dimension");
+      if (!kept[d]) continue;
+      check(H5DSattach_scale(ds.get(), scales[d].get(), dim), "attach a dimension scale");
+      check(H5DSset_label(ds.get(), dim, dims[d].c_str()), "label a dimension");
+      ++dim;
     }
     if (is_flag) {
       // CF-style flags: the largest single-resource loss (MODEL.md 5, "Joint").
@@ -565,7 +617,7 @@ ResultsFile ResultsFile::open_for_resume(const std::string& path, MPI_Comm comm,
     if (H5Lexists(file.get(), name, H5P_DEFAULT) <= 0)
       refuse(fmt::format("dataset {} is missing", name));
     Handle ds(H5Dopen2(file.get(), name, H5P_DEFAULT), H5Dclose, fmt::format("open {}", name));
-    if (dataset_shape(ds.get()) != expected)
+    if (dataset_shape(ds.get()) != kept_shape(expected, kept_dimensions(column, grid, out.shape_)))
       refuse(fmt::format("dataset {} has another shape", name));
   }
   out.file_ = file.release();
@@ -588,17 +640,44 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
                     begin + count > extent_.points.begin + extent_.points.count)) {
     throw std::logic_error("write_round: points outside the file's extent");
   }
-  // Every rank must make as many collective writes as the rank with the most boxes.
   const std::vector<sweep::Box> boxes =
       sweep::flat_range_boxes(shape_, count > 0 ? begin - extent_.points.begin : 0, count);
-  const int own_boxes = static_cast<int>(boxes.size());
-  int calls = 0;
-  MPI_Allreduce(&own_boxes, &calls, 1, MPI_INT, MPI_MAX, comm_);
-  auto write = [&](const char* name, hid_t type, const void* data) {
-    write_boxes(file_, name, type, data, boxes, calls, dxpl.get());
-  };
   const sweep::ChunkResults empty;
   const sweep::ChunkResults& r = results != nullptr ? *results : empty;
+  // A column over fewer dimensions gets the values this range holds first (partition.hpp):
+  // each value is written once, by the chunk of its first point, so that a resumed file is
+  // whole exactly when every chunk is done.
+  struct Projected {
+    std::vector<sweep::Box> boxes;
+    std::vector<double> values;
+  };
+  std::vector<Projected> projected(std::size(result_columns));
+  // Every rank must make as many collective writes per dataset as the rank with the most
+  // boxes: [0] for the full-rank datasets, [1 + c] for projected column c.
+  std::vector<int> own_calls(1 + std::size(result_columns), 0), calls(own_calls.size(), 0);
+  own_calls[0] = static_cast<int>(boxes.size());
+  for (std::size_t c = 0; c < std::size(result_columns); ++c) {
+    const ResultColumn& column = result_columns[c];
+    const std::vector<bool> kept = kept_dimensions(column, *grid_, shape_);
+    if (!column_in(column, grid_->spec().mode) || !reduced(kept)) continue;
+    const std::vector<double>& all = r.*column.values;
+    std::uint64_t offset = 0;  // of the box in the chunk's values
+    for (const sweep::Box& box : boxes) {
+      const sweep::Box first = sweep::first_held_box(box, kept);
+      if (sweep::box_size(first) > 0) {
+        for (std::uint64_t at : sweep::projection_offsets(box, kept, false))
+          projected[c].values.push_back(all[offset + at]);
+        projected[c].boxes.push_back(first);
+      }
+      offset += sweep::box_size(box);
+    }
+    own_calls[1 + c] = static_cast<int>(projected[c].boxes.size());
+  }
+  MPI_Allreduce(own_calls.data(), calls.data(), static_cast<int>(calls.size()), MPI_INT, MPI_MAX,
+                comm_);
+  auto write = [&](const char* name, hid_t type, const void* data) {
+    write_boxes(file_, name, type, data, boxes, calls[0], dxpl.get());
+  };
   if (!grid_->is_factorial() || shape_.size() != grid_->shape().size()) {  // has `point`
     std::vector<std::uint64_t> index(static_cast<std::size_t>(count));
     for (std::size_t i = 0; i < index.size(); ++i) index[i] = begin + i;
@@ -612,12 +691,17 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
       write(spec::axis_names[a], H5T_NATIVE_DOUBLE, column.data());
     }
   }
-  for (const ResultColumn& column : result_columns) {
+  for (std::size_t c = 0; c < std::size(result_columns); ++c) {
+    const ResultColumn& column = result_columns[c];
     if (!column_in(column, grid_->spec().mode)) continue;
-    if (column.values == nullptr)
+    if (column.values == nullptr) {
       write(column.name, H5T_NATIVE_INT8, r.bottleneck.data());
-    else
+    } else if (reduced(kept_dimensions(column, *grid_, shape_))) {
+      write_boxes(file_, column.name, H5T_NATIVE_DOUBLE, projected[c].values.data(),
+                  projected[c].boxes, calls[1 + c], dxpl.get());
+    } else {
       write(column.name, H5T_NATIVE_DOUBLE, (r.*column.values).data());
+    }
   }
   round_pending_ = true;
   pending_chunk_ = chunk;
@@ -676,17 +760,31 @@ void read_results(const std::string& path, const grid::Grid& grid, std::uint64_t
   } catch (const ResultsFileRefused& e) {
     throw ResultsFileError(e.what());
   }
+  const bool is_shard = H5Aexists(file.get(), "shard_first_point") > 0;
   const std::uint64_t first =
-      H5Aexists(file.get(), "shard_first_point") > 0
-          ? std::stoull(read_attribute_text(file.get(), "shard_first_point"))
-          : 0;
+      is_shard ? std::stoull(read_attribute_text(file.get(), "shard_first_point")) : 0;
+  const std::vector<std::uint64_t> grid_shape = grid.shape();
   out.resize(count, grid.spec().mode);
   out.points.resize(count);
   grid.fill_points(begin, count, out.points.data());
-  const auto read = [&](const char* name, hid_t mem_type, void* data) {
+  // The file's full-rank shape: the grid's, or one `point` dimension for a shard.
+  const std::vector<std::uint64_t> full_shape =
+      is_shard || !grid.is_factorial() ? std::vector<std::uint64_t>{0} : grid_shape;
+  const auto read = [&](const ResultColumn& column, hid_t mem_type, void* data) {
+    const char* name = column.name;
     Handle ds(H5Dopen2(file.get(), name, H5P_DEFAULT), H5Dclose,
               fmt::format("open {} in {}", name, path));
-    const std::vector<std::uint64_t> shape = dataset_shape(ds.get());
+    const std::vector<bool> kept =
+        kept_dimensions(column, grid.is_factorial() && !is_shard, full_shape.size());
+    std::vector<std::uint64_t> shape = full_shape;
+    if (is_shard || !grid.is_factorial()) {
+      shape = dataset_shape(ds.get());
+      if (shape.size() != 1) {
+        throw ResultsFileError(fmt::format("{}: {} is not one-dimensional", path, name));
+      }
+    } else if (dataset_shape(ds.get()) != kept_shape(shape, kept)) {
+      throw ResultsFileError(fmt::format("{}: {} has another shape than the grid's", path, name));
+    }
     std::uint64_t size = 1;
     for (std::uint64_t n : shape) size *= n;
     if (begin < first || begin + count > first + size) {
@@ -695,7 +793,9 @@ void read_results(const std::string& path, const grid::Grid& grid, std::uint64_t
     }
     const std::size_t element = H5Tget_size(mem_type);
     std::size_t offset = 0;
-    for (const sweep::Box& box : sweep::flat_range_boxes(shape, begin - first, count)) {
+    std::vector<char> projected;  // one box's values of a column over fewer dimensions
+    for (const sweep::Box& full_box : sweep::flat_range_boxes(shape, begin - first, count)) {
+      const sweep::Box box = sweep::projected_box(full_box, kept);
       Handle file_space(H5Dget_space(ds.get()), H5Sclose, "get a dataspace");
       const std::vector<hsize_t> start(box.start.begin(), box.start.end());
       const std::vector<hsize_t> n(box.count.begin(), box.count.end());
@@ -703,20 +803,25 @@ void read_results(const std::string& path, const grid::Grid& grid, std::uint64_t
                                 nullptr),
             "select a hyperslab");
       const Handle mem_space = space(n);
+      char* target = static_cast<char*>(data) + offset * element;
+      if (reduced(kept)) projected.resize(sweep::box_size(box) * element);
       check(H5Dread(ds.get(), mem_type, mem_space.get(), file_space.get(), H5P_DEFAULT,
-                    static_cast<char*>(data) + offset * element),
+                    reduced(kept) ? projected.data() : target),
             fmt::format("read {} of {}", name, path));
-      std::size_t boxed = 1;
-      for (hsize_t c : n) boxed *= static_cast<std::size_t>(c);
-      offset += boxed;
+      if (reduced(kept)) {  // each point of the box gets the value it holds
+        const std::vector<std::uint64_t> from = sweep::projection_offsets(full_box, kept, true);
+        for (std::size_t e = 0; e < from.size(); ++e)
+          std::memcpy(target + e * element, projected.data() + from[e] * element, element);
+      }
+      offset += sweep::box_size(full_box);
     }
   };
   for (const ResultColumn& column : result_columns) {
     if (!column_in(column, grid.spec().mode)) continue;
     if (column.values == nullptr)
-      read(column.name, H5T_NATIVE_INT8, out.bottleneck.data());
+      read(column, H5T_NATIVE_INT8, out.bottleneck.data());
     else
-      read(column.name, H5T_NATIVE_DOUBLE, (out.*column.values).data());
+      read(column, H5T_NATIVE_DOUBLE, (out.*column.values).data());
   }
 }
 
@@ -797,7 +902,45 @@ herr_t collect_attribute(hid_t object, const char* name, const H5A_info_t*, void
   return 0;
 }
 
+// The names of the dimension scales attached to a dataset's dimensions, in order ("" where
+// none is): a scale's name is its dataset's.
+std::vector<std::string> attached_scale_names(hid_t ds) {
+  std::vector<std::string> names;
+  const int rank =
+      H5Sget_simple_extent_ndims(Handle(H5Dget_space(ds), H5Sclose, "get a dataspace").get());
+  for (int d = 0; d < rank; ++d) {
+    std::string label;
+    auto visitor = [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
+      char name[256] = {};
+      H5Iget_name(scale, name, sizeof name);
+      *static_cast<std::string*>(out) = name[0] == '/' ? name + 1 : name;
+      return 1;
+    };
+    H5DSiterate_scales(ds, static_cast<unsigned>(d), nullptr, visitor, &label);
+    names.push_back(label);
+  }
+  return names;
+}
+
 }  // namespace
+
+double results_data_bytes(const grid::Grid& grid, std::uint64_t points, bool whole_factorial) {
+  whole_factorial = whole_factorial && grid.is_factorial();
+  const std::vector<std::uint64_t> shape = grid.shape();
+  // otherwise a `point` index and one column per axis
+  double bytes = whole_factorial ? 0.0 : 8.0 * (spec::axis_count + 1) * static_cast<double>(points);
+  for (const ResultColumn& column : result_columns) {
+    if (!column_in(column, grid.spec().mode)) continue;
+    double values = static_cast<double>(points);
+    const std::vector<bool> kept = kept_dimensions(column, whole_factorial, shape.size());
+    if (whole_factorial && reduced(kept)) {
+      values = 1.0;
+      for (std::uint64_t n : kept_shape(shape, kept)) values *= static_cast<double>(n);
+    }
+    bytes += values * (column.values == nullptr ? 1.0 : 8.0);
+  }
+  return bytes;
+}
 
 ResultsSummary read_summary(const std::string& path) {
   // Without file locking, so that a file still being written can be looked at.
@@ -810,25 +953,19 @@ ResultsSummary read_summary(const std::string& path) {
         fmt::format("{}: not a modesweep results file (no spec attribute)", path));
   }
   for (const ResultColumn& column : result_columns) {
-    if (H5Lexists(file.get(), column.name, H5P_DEFAULT) > 0)
-      summary.datasets.emplace_back(column.name);
+    if (H5Lexists(file.get(), column.name, H5P_DEFAULT) <= 0) continue;
+    summary.datasets.emplace_back(column.name);
+    Handle ds(H5Dopen2(file.get(), column.name, H5P_DEFAULT), H5Dclose, "open a result dataset");
+    summary.dataset_dimensions[column.name] = attached_scale_names(ds.get());
   }
   if (!summary.datasets.empty()) {
-    // Every result dataset has the same shape and scales: read them from the first.
+    // The first result dataset (dL or mc_mean) spans every dimension of the file.
     const char* first = summary.datasets.front().c_str();
     Handle ds(H5Dopen2(file.get(), first, H5P_DEFAULT), H5Dclose, "open a result dataset");
     summary.shape = dataset_shape(ds.get());
+    summary.dimension_names = summary.dataset_dimensions[first];
     for (std::size_t d = 0; d < summary.shape.size(); ++d) {
-      // The name of the scale attached to dimension d is its dataset name.
-      std::string label;
-      auto visitor = [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
-        char name[256] = {};
-        H5Iget_name(scale, name, sizeof name);
-        *static_cast<std::string*>(out) = name[0] == '/' ? name + 1 : name;
-        return 1;
-      };
-      H5DSiterate_scales(ds.get(), static_cast<unsigned>(d), nullptr, visitor, &label);
-      summary.dimension_names.emplace_back(label);
+      const std::string& label = summary.dimension_names[d];
       if (summary.attributes["design"] == "factorial" && !label.empty() && label != "point") {
         std::vector<double> values(static_cast<std::size_t>(summary.shape[d]));
         Handle coord(H5Dopen2(file.get(), label.c_str(), H5P_DEFAULT), H5Dclose,

@@ -73,13 +73,6 @@ std::vector<double> estimate_costs(const grid::Grid& grid, const ChunkLayout& la
   return all;
 }
 
-// Bytes of the result datasets (and design columns) of one point.
-double bytes_per_point(const grid::Grid& grid) {
-  const spec::SweepSpec& spec = grid.spec();
-  const double results = (spec::has_exact(spec) ? 4 * 8 + 1 : 0) + (spec::has_mc(spec) ? 5 * 8 : 0);
-  return grid.is_factorial() ? results : results + 7 * 8;
-}
-
 std::string dry_run(const grid::Grid& grid, const ChunkLayout& layout, Shard shard,
                     const std::string& path, const mpi::communicator& comm) {
   if (comm.rank() != 0) return {};
@@ -116,7 +109,7 @@ std::string dry_run(const grid::Grid& grid, const ChunkLayout& layout, Shard sha
                     : fmt::format("shard {} of {} of a {} of {} points, from point {}", shard.index,
                                   shard.count, what, grid.size(), extent.points.begin),
       extent.chunks, layout.chunk_points, comm.size(), path,
-      bytes_per_point(grid) * static_cast<double>(n) / 1e6, format_duration(total), per_point * 1e6,
+      io::results_data_bytes(grid, n, shard.whole()) / 1e6, format_duration(total), per_point * 1e6,
       timed);
 }
 

@@ -400,6 +400,11 @@ TEST(CliRun, RunsShowsRefusesExistingAndResumesComplete) {
   EXPECT_NE(show.out.find("status      complete"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("alpha 2 x beta 1 x D 2 x tau 2 x gamma 1 x N 6"), std::string::npos)
       << show.out;
+  // the single-resource losses span only the axes they depend on (io/results_file.hpp)
+  EXPECT_NE(show.out.find("datasets    dL, eps_N (alpha x gamma x N), eps_D (alpha x D), "
+                          "eps_tau (alpha x beta x tau), bottleneck\n"),
+            std::string::npos)
+      << show.out;
   const CommandResult json = modesweep("show --json '" + out + "'");
   ASSERT_EQ(json.status, 0) << json.err;
   EXPECT_NE(json.out.find("\"complete\": true"), std::string::npos) << json.out;
@@ -439,6 +444,9 @@ TEST(CliRun, DryRunComputesNothing) {
   const CommandResult run = modesweep("run '" + spec + "' --out '" + out + "' --dry-run");
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_NE(run.out.find("dry run: 48 points"), std::string::npos) << run.out;
+  // 48 points x (dL 8 + bottleneck 1 bytes) + eps_N over alpha, gamma, N (2 x 1 x 6) + eps_D
+  // over alpha, D (2 x 2) + eps_tau over alpha, beta, tau (2 x 1 x 2), 8 bytes each: 592 bytes
+  EXPECT_NE(run.out.find("(about 0.000592 MB)"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("estimated time"), std::string::npos) << run.out;
   EXPECT_FALSE(std::ifstream(out).good());
 }

@@ -22,6 +22,10 @@ FACTORIAL_DIMS = ["alpha", "beta", "D", "tau", "gamma", "N"]
 RESULTS = ["dL", "eps_N", "eps_D", "eps_tau"]
 MC_RESULTS = ["mc_mean", "mc_stderr", "mc_q05", "mc_q50", "mc_q95"]
 BOTTLENECK = {"capacity": 0, "data": 1, "time": 2, "none": 3}
+# In a factorial file the single-resource losses span only the axes they depend on (MODEL.md 5:
+# eps_N = dL(N, inf, inf), eps_D = dL(inf, D, inf), eps_tau = dL(inf, inf, tau)).
+FACTORIAL_DIMS_OF = {"eps_N": ["alpha", "gamma", "N"], "eps_D": ["alpha", "D"],
+                     "eps_tau": ["alpha", "beta", "tau"]}
 
 
 def fail(message):
@@ -29,17 +33,36 @@ def fail(message):
     sys.exit(1)
 
 
+def check_factorial_dims(f, name):
+    """A factorial dataset's dimensions are the axes it depends on, each labelled and with its
+    coordinate attached as a dimension scale. Returns their names."""
+    dset = f[name]
+    want = FACTORIAL_DIMS_OF.get(name, FACTORIAL_DIMS)
+    labels = [dim.label for dim in dset.dims]
+    if labels != want:
+        fail(f"{name} has dimension labels {labels}, expected {want}")
+    for i, dim in enumerate(dset.dims):
+        if len(dim) != 1 or dim[0].name != "/" + want[i]:
+            fail(f"{name} dimension {i} has scales {[s.name for s in dim]}, expected /{want[i]}")
+    return want
+
+
+def factorial_values(f, name):
+    """A factorial dataset's values at every grid point in storage order."""
+    dset = f[name]
+    want = check_factorial_dims(f, name)
+    full = [len(f[axis]) for axis in FACTORIAL_DIMS]
+    if list(dset.shape) != [full[FACTORIAL_DIMS.index(axis)] for axis in want]:
+        fail(f"{name} has shape {dset.shape} over {want}, the axes have {full}")
+    keep = [len(f[axis]) if axis in want else 1 for axis in FACTORIAL_DIMS]
+    return np.broadcast_to(dset[()].reshape(keep), full).ravel()
+
+
 def points_of(f):
     """The model points of the file in storage order, as a dict of 1-D arrays."""
     first = "dL" if "dL" in f else "mc_mean"
     if f.attrs["design"] == "factorial":
-        dset = f[first]
-        labels = [dim.label for dim in dset.dims]
-        if labels != FACTORIAL_DIMS:
-            fail(f"dimension labels {labels}, expected {FACTORIAL_DIMS}")
-        for i, dim in enumerate(dset.dims):
-            if len(dim) != 1 or dim[0].name != "/" + FACTORIAL_DIMS[i]:
-                fail(f"dimension {i} has scales {[s.name for s in dim]}, expected /{FACTORIAL_DIMS[i]}")
+        check_factorial_dims(f, first)
         grids = np.meshgrid(*[f[name][()] for name in FACTORIAL_DIMS], indexing="ij")
         return {name: g.ravel() for name, g in zip(FACTORIAL_DIMS, grids)}
     dset = f[first]
@@ -66,7 +89,10 @@ def main():
         mode = f.attrs["mode"]
         exact = mode in ("exact", "both")
         names = (RESULTS + ["bottleneck"] if exact else []) + (MC_RESULTS if mode != "exact" else [])
-        stored = {name: f[name][()].ravel() for name in names}
+        if f.attrs["design"] == "factorial":
+            stored = {name: factorial_values(f, name) for name in names}
+        else:
+            stored = {name: f[name][()] for name in names}
         constants = {k: float(f.attrs[k]) for k in ["learning_rate", "capacity_scale", "irreducible"]}
         mc_args = []
         if mode != "exact":
@@ -163,6 +189,17 @@ def check_xarray(path, stored):
             fail(f"xarray sees dimensions {ds['dL'].dims}, expected {want}")
         if not np.array_equal(ds["dL"].values.ravel(), stored["dL"]):
             fail("xarray reads different dL values than h5py")
+        if design != "factorial":
+            return
+        for name, dims in FACTORIAL_DIMS_OF.items():
+            if ds[name].dims != tuple(dims):
+                fail(f"xarray sees {name} over {ds[name].dims}, expected {tuple(dims)}")
+        # xarray broadcasts by name: the largest single-resource loss at every grid point
+        joint = np.maximum(np.maximum(ds["eps_N"], ds["eps_D"]), ds["eps_tau"])
+        joint = joint.transpose(*FACTORIAL_DIMS).values.ravel()
+        if not np.array_equal(joint, np.maximum(np.maximum(stored["eps_N"], stored["eps_D"]),
+                                                stored["eps_tau"])):
+            fail("xarray broadcasts eps_N, eps_D, eps_tau to other values than h5py")
 
 
 if __name__ == "__main__":

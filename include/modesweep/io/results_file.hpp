@@ -1,8 +1,9 @@
 // The results file of a sweep: one HDF5 file written by all ranks with parallel HDF5
 // (MPI-IO, collective transfers). Layout (README, "Results files"):
-//   factorial: datasets dL, eps_N, eps_D, eps_tau (float64), bottleneck (int8) of shape
-//     (alpha, beta, D, tau, gamma, N), each dimension a coordinate dataset attached as an HDF5
-//     dimension scale;
+//   factorial: datasets dL (float64) and bottleneck (int8) of shape (alpha, beta, D, tau,
+//     gamma, N); eps_N (alpha, gamma, N), eps_D (alpha, D), eps_tau (alpha, beta, tau), the axes
+//     each depends on (float64); each dimension a coordinate dataset attached as an HDF5
+//     dimension scale, so that xarray broadcasts them against dL;
 //   designs: the same datasets and one column per axis (alpha .. tau), 1-D over the
 //     dimension scale `point`;
 //   root attributes: spec text, model constants, versions, MPI size, times and `status`;
@@ -46,7 +47,8 @@ class ResultsFileRefused : public ResultsFileError {
 inline constexpr const char* status_running = "running";
 inline constexpr const char* status_interrupted = "interrupted";
 inline constexpr const char* status_complete = "complete";
-inline constexpr int results_format_version = 1;
+// 2: a factorial file's eps_N, eps_D, eps_tau span only the axes they depend on.
+inline constexpr int results_format_version = 2;
 
 // Attributes written once at creation (identical on every rank).
 struct RunAttributes {
@@ -120,6 +122,11 @@ class ResultsFile {
   std::future<int> data_sync_;        // the helper thread's fdatasync: 0 or an errno
 };
 
+// Bytes of the data (results, and design columns) a file of `points` points of the grid
+// holds: a whole factorial file (`whole_factorial`) stores eps_N, eps_D, eps_tau over the
+// axes they depend on only. Metadata and progress flags not counted.
+double results_data_bytes(const grid::Grid& grid, std::uint64_t points, bool whole_factorial);
+
 // The results of points [begin, begin + count) of the grid, read serially from a results or
 // shard file that holds them (merge). Throws ResultsFileError when it cannot.
 void read_results(const std::string& path, const grid::Grid& grid, std::uint64_t begin,
@@ -153,8 +160,9 @@ struct ResultsSummary {
   std::map<std::string, std::string> attributes;  // root attributes, as text
   std::vector<std::string> dimension_names;
   std::vector<std::uint64_t> shape;
-  std::vector<std::string> datasets;                       // result datasets present
-  std::map<std::string, std::vector<double>> coordinates;  // factorial axes
+  std::vector<std::string> datasets;                                   // result datasets present
+  std::map<std::string, std::vector<std::string>> dataset_dimensions;  // their scales' names
+  std::map<std::string, std::vector<double>> coordinates;              // factorial axes
   std::uint64_t chunks_total = 0;
   std::uint64_t chunks_done = 0;
   std::uint64_t chunk_points = 0;
