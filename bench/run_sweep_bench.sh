@@ -33,12 +33,14 @@ echo "points/s: 1 rank ${rate[1]}, 2 ranks ${rate[2]}"
 /usr/bin/python3 tests/sweep/compare_results.py "$scratch/e2e-1.h5" "$scratch/e2e-2.h5"
 rm -f "$scratch"/e2e-*.h5
 
-echo "== 2. results writer alone (20M points, 33 bytes each)"
+echo "== 2. results writer alone (20M points: dL and bottleneck per point, eps_N over N)"
 for n in 1 2; do
-  "${mpirun[@]}" -n "$n" "$build/bench/bench_results_write" "$scratch/write.h5" 20000000
+  line=$("${mpirun[@]}" -n "$n" "$build/bench/bench_results_write" "$scratch/write.h5" 20000000)
+  echo "$line"
+  bytes=$(echo "$line" | sed -E 's/.* bytes=([0-9]+) .*/\1/')
   rm -f "$scratch/write.h5"
 done
 
-echo "== 3. raw sequential write: dd, same bytes, fdatasync"
-dd if=/dev/zero of="$scratch/dd.bin" bs=1M count=660 conv=fdatasync 2>&1 | tail -1
+echo "== 3. raw sequential write: dd, the file's bytes, fdatasync"
+dd if=/dev/zero of="$scratch/dd.bin" bs=1M count=$(( (bytes + 1048575) / 1048576 )) conv=fdatasync 2>&1 | tail -1
 rm -f "$scratch/dd.bin"
