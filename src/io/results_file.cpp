@@ -210,6 +210,15 @@ Handle collective_transfer() {
   return dxpl;
 }
 
+// The transfer property list of the round writes (write_round, commit_round): independent
+// when every rank syncs its own data (ResultsFile::independent_rounds).
+Handle round_transfer(bool independent) {
+  if (!independent) return collective_transfer();
+  Handle dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "create a transfer property list");
+  check(H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_INDEPENDENT), "request independent I/O");
+  return dxpl;
+}
+
 // Dataset storage chunk: trailing dimensions first, up to about 64Ki elements.
 std::vector<hsize_t> storage_chunk(const std::vector<std::uint64_t>& shape) {
   std::vector<hsize_t> chunk(shape.size(), 1);
@@ -254,9 +263,9 @@ std::vector<sweep::Box> line_boxes(std::uint64_t begin, std::uint64_t count) {
 // Writes `boxes` of dataset `name` (in index order, as sweep::flat_range_boxes gives them) from
 // the consecutive elements of `data`, each box from a memory space of its own shape: HDF5 then
 // maps whole boxes onto storage chunks, where with a 1-D memory space it iterates element by
-// element (perf: 50% of the write time). Collective: every rank makes `calls` H5Dwrite calls
-// (the same number on all ranks, at least its own number of boxes); the surplus ones select
-// nothing.
+// element (perf: 50% of the write time). Makes `calls` H5Dwrite calls, at least the number of
+// boxes; the surplus ones select nothing. With a collective transfer every rank must make
+// as many.
 void write_boxes(hid_t file, const char* name, hid_t mem_type, const void* data,
                  const std::vector<sweep::Box>& boxes, int calls, hid_t dxpl) {
   Handle ds(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose, std::string("open dataset ") + name);
@@ -633,7 +642,7 @@ std::vector<std::uint8_t> ResultsFile::chunk_done() const {
 void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRange range,
                               std::int64_t chunk) {
   commit_round();
-  const Handle dxpl = collective_transfer();
+  const Handle dxpl = round_transfer(independent_rounds());
   const std::uint64_t count = results != nullptr ? range.count : 0;
   const std::uint64_t begin = results != nullptr ? range.begin : 0;
   if (count > 0 && (begin < extent_.points.begin ||
@@ -673,8 +682,12 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
     }
     own_calls[1 + c] = static_cast<int>(projected[c].boxes.size());
   }
-  MPI_Allreduce(own_calls.data(), calls.data(), static_cast<int>(calls.size()), MPI_INT, MPI_MAX,
-                comm_);
+  if (independent_rounds()) {
+    calls = own_calls;
+  } else {
+    MPI_Allreduce(own_calls.data(), calls.data(), static_cast<int>(calls.size()), MPI_INT, MPI_MAX,
+                  comm_);
+  }
   auto write = [&](const char* name, hid_t type, const void* data) {
     write_boxes(file_, name, type, data, boxes, calls[0], dxpl.get());
   };
@@ -719,32 +732,38 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
 
 void ResultsFile::commit_round() {
   if (!round_pending_) return;
-  // The data must be on disk before the flag that says so: every rank's sync has finished
-  // (the barrier) before any rank writes a flag.
+  // The data must be on disk before the flag that says so. Each rank wrote its own data
+  // (independent transfers: no other rank's aggregator holds it), so its own sync suffices.
   if (data_sync_.valid()) {
     const int error = data_sync_.get();
     if (error != 0) {
       throw ResultsFileError(
           fmt::format("cannot sync the results file to the disk: {}", std::strerror(error)));
     }
-    MPI_Barrier(comm_);
   } else {
     check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
   }
-  const Handle dxpl = collective_transfer();
+  const Handle dxpl = round_transfer(independent_rounds());
   const std::uint8_t one = 1;
   const bool marks = pending_chunk_ >= 0;
   write_boxes(
       file_, progress_dataset, H5T_NATIVE_UINT8, &one,
       line_boxes(marks ? static_cast<std::uint64_t>(pending_chunk_) - extent_.first_chunk : 0,
                  marks ? 1 : 0),
-      1, dxpl.get());
+      independent_rounds() && !marks ? 0 : 1, dxpl.get());
   round_pending_ = false;
   pending_chunk_ = -1;
 }
 
-void ResultsFile::set_status(const std::string& status, const std::string& end_time) {
+void ResultsFile::finish_rounds() {
   commit_round();
+  // MPI-IO consistency for the flags other ranks wrote independently: sync, barrier.
+  check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
+  MPI_Barrier(comm_);
+}
+
+void ResultsFile::set_status(const std::string& status, const std::string& end_time) {
+  finish_rounds();
   write_string_attribute(file_, "status", status);
   write_string_attribute(file_, "end_time", end_time);
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");

@@ -254,10 +254,17 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
                     done_points);
   ChunkResults results;
   double busy = 0.0;
+  std::uint64_t computed = 0;  // points, by this rank
   int stop = 0;
   for (const std::vector<Assignment>& round : rounds) {
-    int local_stop = options.stop_signal();
-    mpi::all_reduce(comm, local_stop, stop, mpi::maximum<int>());
+    // With independent rounds (io/results_file.hpp) each rank stops on its own signal (a
+    // scheduler signals every rank); else all stop together or none does.
+    const int local_stop = options.stop_signal();
+    if (file.independent_rounds()) {
+      stop = local_stop;
+    } else {
+      mpi::all_reduce(comm, local_stop, stop, mpi::maximum<int>());
+    }
     if (stop != 0) break;
     const Assignment mine = round[static_cast<std::size_t>(comm.rank())];
     IndexRange range;
@@ -266,18 +273,25 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
       const auto t0 = Clock::now();
       evaluate_chunk(grid, range.begin, range.count, results);
       busy += seconds_since(t0);
+      computed += range.count;
     }
     file.write_round(mine.chunk >= 0 ? &results : nullptr, range, mine.chunk);
+    // Progress follows rank 0 through the shared schedule: the others keep about its pace.
     for (const Assignment& a : round) {
-      if (a.chunk >= 0) {
-        const std::uint64_t n = layout.chunk(static_cast<std::uint64_t>(a.chunk)).count;
-        done_points += n;
-        report.points_computed += n;
-      }
+      if (a.chunk >= 0) done_points += layout.chunk(static_cast<std::uint64_t>(a.chunk)).count;
     }
     if (comm.rank() == 0 && !options.quiet) progress.update(done_points);
   }
-  file.commit_round();
+  file.finish_rounds();
+  const int local_stop = stop;
+  mpi::all_reduce(comm, local_stop, stop, mpi::maximum<int>());
+  mpi::all_reduce(comm, computed, report.points_computed, std::plus<std::uint64_t>());
+  // Every rank's flags are in (finish_rounds): the points done, exactly.
+  const std::vector<std::uint8_t> final_done = file.chunk_done();
+  done_points = 0;
+  for (std::uint64_t i = 0; i < extent.chunks; ++i) {
+    if (final_done[i] != 0) done_points += layout.chunk(extent.first_chunk + i).count;
+  }
   if (comm.rank() == 0 && !options.quiet) progress.finish(done_points);
 
   mpi::all_reduce(comm, busy, report.busy_max, mpi::maximum<double>());
@@ -291,7 +305,6 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
     report.stop_signal = stop;
   } else {
     // Complete only if every chunk's flag is in the file.
-    const std::vector<std::uint8_t> final_done = file.chunk_done();
     const int mine =
         std::all_of(final_done.begin(), final_done.end(), [](std::uint8_t f) { return f != 0; })
             ? 1

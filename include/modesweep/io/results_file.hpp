@@ -86,19 +86,32 @@ class ResultsFile {
   // One byte per chunk of extent(), 1 when the chunk's data is in the file.
   std::vector<std::uint8_t> chunk_done() const;
 
-  // Writes one chunk per rank (results == nullptr: this rank writes nothing this round).
-  // `range` and `chunk` are the grid's, inside extent(). A round's chunks are marked done one
-  // round later, by commit_round: each rank syncs the file's data to the disk on a helper
-  // thread (fdatasync, which waits on the disk, not the CPU) while the next chunk computes,
-  // and the next write_round first waits for that sync, then writes the flags. The flag of a
-  // chunk thus never reaches the disk before its data; a killed run loses at most its last
-  // round. (Syncing in line cost every rank about a tenth of the run here: the disk's flush
-  // time grows with the data, whatever the rank count.)
+  // Writes this rank's chunk of a round (results == nullptr: nothing this round). `range` and
+  // `chunk` are the grid's, inside extent(). A round's chunk is marked done one round later,
+  // by commit_round: the rank syncs the file's data to the disk on a helper thread
+  // (fdatasync, which waits on the disk, not the CPU) while the next chunk computes, and the
+  // next write_round first waits for that sync, then writes the flag. The flag of a chunk
+  // thus never reaches the disk before its data; a killed run loses at most its last round.
+  // (Syncing in line cost every rank about a tenth of the run here: the disk's flush time
+  // grows with the data, whatever the rank count.)
+  // With independent_rounds() each rank writes and syncs its own data with independent
+  // transfers, so that ranks never wait for each other between chunks (waiting for the
+  // slowest rank of every round cost 2 ranks a tenth of the run here). Otherwise (no
+  // descriptor to sync through: the data is synced by H5Fflush, which is collective) the
+  // transfers are collective and every rank must take part in every round.
   void write_round(const sweep::ChunkResults* results, sweep::IndexRange range, std::int64_t chunk);
 
-  // Marks the last written round's chunks done once its sync has finished. Collective; does
-  // nothing when no round awaits it. Throws ResultsFileError when the sync failed.
+  // Whether write_round and commit_round involve this rank only.
+  bool independent_rounds() const { return sync_fd_ >= 0; }
+
+  // Marks the last written round's chunk done once its sync has finished; does nothing when
+  // no round awaits it. Collective unless independent_rounds(). Throws ResultsFileError when
+  // the sync failed.
   void commit_round();
+
+  // Collective: commits the last round of every rank and flushes, so that every rank reads
+  // every rank's flags (chunk_done) afterwards.
+  void finish_rounds();
 
   // Commits the last round, sets root attributes `status` and `end_time` and flushes.
   void set_status(const std::string& status, const std::string& end_time);
