@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <limits>
@@ -327,7 +328,8 @@ ResultsFile::ResultsFile(ResultsFile&& other) noexcept
       extent_(other.extent_),
       shape_(std::move(other.shape_)),
       round_pending_(other.round_pending_),
-      pending_chunk_(other.pending_chunk_),
+      unsynced_chunks_(std::move(other.unsynced_chunks_)),
+      syncing_chunks_(std::move(other.syncing_chunks_)),
       sync_fd_(other.sync_fd_),
       data_sync_(std::move(other.data_sync_)) {
   other.file_ = -1;
@@ -641,7 +643,11 @@ std::vector<std::uint8_t> ResultsFile::chunk_done() const {
 
 void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRange range,
                               std::int64_t chunk) {
-  commit_round();
+  if (independent_rounds()) {
+    flag_synced_chunks(false);
+  } else {
+    commit_round();
+  }
   const Handle dxpl = round_transfer(independent_rounds());
   const std::uint64_t count = results != nullptr ? range.count : 0;
   const std::uint64_t begin = results != nullptr ? range.begin : 0;
@@ -717,42 +723,61 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
     }
   }
   round_pending_ = true;
-  pending_chunk_ = chunk;
-  if (sync_fd_ >= 0) {
-    const int fd = sync_fd_;
-    data_sync_ = std::async(std::launch::async, [fd] {
-      // A stop signal may be delivered to this thread (its handler only sets a flag): retry.
-      while (::fdatasync(fd) != 0) {
-        if (errno != EINTR) return errno;
-      }
-      return 0;
-    });
+  if (chunk >= 0) unsynced_chunks_.push_back(chunk);
+  if (independent_rounds() && !data_sync_.valid() && !unsynced_chunks_.empty()) start_sync();
+}
+
+void ResultsFile::start_sync() {
+  syncing_chunks_.swap(unsynced_chunks_);  // syncing_chunks_ was empty: no sync in flight
+  const int fd = sync_fd_;
+  data_sync_ = std::async(std::launch::async, [fd] {
+    // A stop signal may be delivered to this thread (its handler only sets a flag): retry.
+    while (::fdatasync(fd) != 0) {
+      if (errno != EINTR) return errno;
+    }
+    return 0;
+  });
+}
+
+void ResultsFile::flag_synced_chunks(bool wait) {
+  if (!data_sync_.valid()) return;
+  if (!wait && data_sync_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+  const int error = data_sync_.get();
+  if (error != 0) {
+    throw ResultsFileError(
+        fmt::format("cannot sync the results file to the disk: {}", std::strerror(error)));
   }
+  // This rank wrote these chunks' data itself (independent transfers: no other rank's
+  // aggregator holds any of it), and its sync has put it on the disk.
+  mark_done(syncing_chunks_, static_cast<int>(syncing_chunks_.size()));
+  syncing_chunks_.clear();
+}
+
+void ResultsFile::mark_done(const std::vector<std::int64_t>& chunks, int calls) {
+  std::vector<sweep::Box> boxes;
+  for (std::int64_t c : chunks) {
+    boxes.push_back(line_boxes(static_cast<std::uint64_t>(c) - extent_.first_chunk, 1).front());
+  }
+  const std::vector<std::uint8_t> ones(chunks.size(), 1);
+  const Handle dxpl = round_transfer(independent_rounds());
+  write_boxes(file_, progress_dataset, H5T_NATIVE_UINT8, ones.data(), boxes, calls, dxpl.get());
 }
 
 void ResultsFile::commit_round() {
   if (!round_pending_) return;
-  // The data must be on disk before the flag that says so. Each rank wrote its own data
-  // (independent transfers: no other rank's aggregator holds it), so its own sync suffices.
-  if (data_sync_.valid()) {
-    const int error = data_sync_.get();
-    if (error != 0) {
-      throw ResultsFileError(
-          fmt::format("cannot sync the results file to the disk: {}", std::strerror(error)));
+  if (independent_rounds()) {
+    flag_synced_chunks(true);
+    if (!unsynced_chunks_.empty()) {
+      start_sync();
+      flag_synced_chunks(true);
     }
   } else {
+    // Collective: the data of every rank's round is on the disk before any flag is written.
     check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
+    mark_done(unsynced_chunks_, 1);
+    unsynced_chunks_.clear();
   }
-  const Handle dxpl = round_transfer(independent_rounds());
-  const std::uint8_t one = 1;
-  const bool marks = pending_chunk_ >= 0;
-  write_boxes(
-      file_, progress_dataset, H5T_NATIVE_UINT8, &one,
-      line_boxes(marks ? static_cast<std::uint64_t>(pending_chunk_) - extent_.first_chunk : 0,
-                 marks ? 1 : 0),
-      independent_rounds() && !marks ? 0 : 1, dxpl.get());
   round_pending_ = false;
-  pending_chunk_ = -1;
 }
 
 void ResultsFile::finish_rounds() {

@@ -87,26 +87,28 @@ class ResultsFile {
   std::vector<std::uint8_t> chunk_done() const;
 
   // Writes this rank's chunk of a round (results == nullptr: nothing this round). `range` and
-  // `chunk` are the grid's, inside extent(). A round's chunk is marked done one round later,
-  // by commit_round: the rank syncs the file's data to the disk on a helper thread
-  // (fdatasync, which waits on the disk, not the CPU) while the next chunk computes, and the
-  // next write_round first waits for that sync, then writes the flag. The flag of a chunk
-  // thus never reaches the disk before its data; a killed run loses at most its last round.
-  // (Syncing in line cost every rank about a tenth of the run here: the disk's flush time
-  // grows with the data, whatever the rank count.)
-  // With independent_rounds() each rank writes and syncs its own data with independent
-  // transfers, so that ranks never wait for each other between chunks (waiting for the
-  // slowest rank of every round cost 2 ranks a tenth of the run here). Otherwise (no
-  // descriptor to sync through: the data is synced by H5Fflush, which is collective) the
-  // transfers are collective and every rank must take part in every round.
+  // `chunk` are the grid's, inside extent(). A chunk's progress flag is written only after its
+  // data has reached the disk, so that a flag never reaches the disk before its data:
+  // - with independent_rounds(), each rank writes its own data and flags with independent
+  //   transfers, so that ranks never wait for each other between chunks (waiting for the
+  //   slowest rank of every round cost 2 ranks a tenth of the run here). A helper thread
+  //   syncs the file (fdatasync, which waits on the disk, not the CPU) while the next chunks
+  //   compute; when it has finished, the next write_round flags the chunks written before it
+  //   started, and a new sync starts for those written since. Writing never waits for the
+  //   disk (syncing every round in line cost a tenth of the run; waiting for each round's
+  //   sync halved the writer's throughput on an output-bound grid), and a killed run loses
+  //   only the chunks written since the last finished sync;
+  // - otherwise (no descriptor to sync through: the data is synced by H5Fflush, which is
+  //   collective) transfers are collective, every rank takes part in every round, and a
+  //   round is flagged by the next write_round, after a flush.
   void write_round(const sweep::ChunkResults* results, sweep::IndexRange range, std::int64_t chunk);
 
   // Whether write_round and commit_round involve this rank only.
   bool independent_rounds() const { return sync_fd_ >= 0; }
 
-  // Marks the last written round's chunk done once its sync has finished; does nothing when
-  // no round awaits it. Collective unless independent_rounds(). Throws ResultsFileError when
-  // the sync failed.
+  // Flags every chunk written so far done once it is on the disk (waiting for the syncs);
+  // does nothing when none awaits it. Collective unless independent_rounds(). Throws
+  // ResultsFileError when a sync failed.
   void commit_round();
 
   // Collective: commits the last round of every rank and flushes, so that every rank reads
@@ -130,9 +132,17 @@ class ResultsFile {
   void release_sync();
   std::vector<std::uint64_t> shape_;  // of the result datasets
   bool round_pending_ = false;        // a round written and not yet committed
-  std::int64_t pending_chunk_ = -1;   // this rank's chunk of that round (-1: none)
-  int sync_fd_ = -1;                  // a read-only descriptor of the file, to sync through
-  std::future<int> data_sync_;        // the helper thread's fdatasync: 0 or an errno
+  // This rank's chunks written and not yet flagged: those no sync has started for yet, and
+  // those the sync in flight (data_sync_) covers.
+  std::vector<std::int64_t> unsynced_chunks_, syncing_chunks_;
+  // Starts the helper thread's fdatasync for unsynced_chunks_ (none in flight).
+  void start_sync();
+  // Flags syncing_chunks_ done once their sync has finished; without `wait`, only if it has.
+  void flag_synced_chunks(bool wait);
+  // Writes the progress flags of `chunks` (grid chunk indices) in `calls` H5Dwrite calls.
+  void mark_done(const std::vector<std::int64_t>& chunks, int calls);
+  int sync_fd_ = -1;            // a read-only descriptor of the file, to sync through
+  std::future<int> data_sync_;  // the helper thread's fdatasync: 0 or an errno
 };
 
 // Bytes of the data (results, and design columns) a file of `points` points of the grid
