@@ -42,25 +42,28 @@ int main(int argc, char** argv) {
   modesweep::io::RunAttributes attributes;
   attributes.mpi_size = world.size();
 
+  // Synthetic results, made once: what is timed is the writing (no compression: the values
+  // do not matter).
+  modesweep::sweep::ChunkResults results;
+  results.resize(chunk);
+  for (std::uint64_t i = 0; i < chunk; ++i) {
+    const double x = 1.0 / static_cast<double>(i + 1);
+    results.dL[i] = x;
+    results.eps_N[i] = 2 * x;
+    results.eps_D[i] = 3 * x;
+    results.eps_tau[i] = 4 * x;
+    results.bottleneck[i] = static_cast<std::int8_t>(i % 3);
+  }
   const auto t0 = std::chrono::steady_clock::now();
   {
     auto file = modesweep::io::ResultsFile::create(path, world, grid, attributes);
     const modesweep::sweep::ChunkLayout layout{grid.size(), chunk};
-    modesweep::sweep::ChunkResults results;
     for (std::uint64_t first = 0; first < layout.chunk_count();
          first += static_cast<std::uint64_t>(world.size())) {
       const std::uint64_t c = first + static_cast<std::uint64_t>(world.rank());
       if (c < layout.chunk_count()) {
         const auto range = layout.chunk(c);
         results.resize(range.count);
-        for (std::uint64_t i = 0; i < range.count; ++i) {
-          const double x = 1.0 / static_cast<double>(range.begin + i + 1);
-          results.dL[i] = x;
-          results.eps_N[i] = 2 * x;
-          results.eps_D[i] = 3 * x;
-          results.eps_tau[i] = 4 * x;
-          results.bottleneck[i] = static_cast<std::int8_t>(i % 3);
-        }
         file.write_round(&results, range, static_cast<std::int64_t>(c));
       } else {
         file.write_round(nullptr, {}, -1);
