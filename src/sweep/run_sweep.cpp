@@ -9,11 +9,13 @@
 #include <ctime>
 #include <filesystem>
 #include <numeric>
+#include <optional>
 #include <ostream>
 
 #include "modesweep/build_info.hpp"
 #include "modesweep/grid/grid.hpp"
 #include "modesweep/io/results_file.hpp"
+#include "modesweep/sweep/chunk_queue.hpp"
 #include "modesweep/sweep/kernel.hpp"
 #include "modesweep/sweep/partition.hpp"
 #include "modesweep/sweep/progress.hpp"
@@ -246,41 +248,53 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
     return report;
   }
 
-  // On one rank the order does not matter: no estimate.
-  const std::vector<double> cost = comm.size() > 1 ? estimate_costs(grid, layout, pending, comm)
-                                                   : std::vector<double>(pending.size(), 0.0);
-  const auto rounds = schedule_rounds(pending, cost, comm.size());
   Progress progress(log, options.live_progress, options.progress_interval, report.points,
                     done_points);
   ChunkResults results;
   double busy = 0.0;
   std::uint64_t computed = 0;  // points, by this rank
-  int stop = 0;
-  for (const std::vector<Assignment>& round : rounds) {
-    // With independent rounds (io/results_file.hpp) each rank stops on its own signal (a
-    // scheduler signals every rank); else all stop together or none does.
-    const int local_stop = options.stop_signal();
-    if (file.independent_rounds()) {
-      stop = local_stop;
-    } else {
-      mpi::all_reduce(comm, local_stop, stop, mpi::maximum<int>());
-    }
-    if (stop != 0) break;
-    const Assignment mine = round[static_cast<std::size_t>(comm.rank())];
+  auto compute_and_write = [&](std::int64_t chunk) {
     IndexRange range;
-    if (mine.chunk >= 0) {
-      range = layout.chunk(static_cast<std::uint64_t>(mine.chunk));
+    if (chunk >= 0) {
+      range = layout.chunk(static_cast<std::uint64_t>(chunk));
       const auto t0 = Clock::now();
       evaluate_chunk(grid, range.begin, range.count, results);
       busy += seconds_since(t0);
       computed += range.count;
     }
-    file.write_round(mine.chunk >= 0 ? &results : nullptr, range, mine.chunk);
-    // Progress follows rank 0 through the shared schedule: the others keep about its pace.
-    for (const Assignment& a : round) {
-      if (a.chunk >= 0) done_points += layout.chunk(static_cast<std::uint64_t>(a.chunk)).count;
+    file.write_round(chunk >= 0 ? &results : nullptr, range, chunk);
+  };
+  int stop = 0;
+  if (file.independent_rounds()) {
+    // Each rank takes the next pending chunk when done with its last (chunk_queue.hpp), and
+    // stops on its own signal (a scheduler signals every rank). Progress on rank 0 counts
+    // the chunks taken by all ranks.
+    ChunkQueue queue(comm, pending.size());
+    std::uint64_t counted = 0;  // positions of `pending` in done_points
+    while ((stop = options.stop_signal()) == 0) {
+      const std::optional<std::uint64_t> position = queue.next();
+      if (!position) break;
+      compute_and_write(static_cast<std::int64_t>(pending[*position]));
+      for (; counted < queue.taken(); ++counted)
+        done_points += layout.chunk(pending[counted]).count;
+      if (comm.rank() == 0 && !options.quiet) progress.update(done_points);
     }
-    if (comm.rank() == 0 && !options.quiet) progress.update(done_points);
+    queue.close();
+  } else {
+    // Collective rounds: every rank takes part in each, all stop together or none does. The
+    // chunks are spread by estimated cost (on one rank the order does not matter).
+    const std::vector<double> cost = comm.size() > 1 ? estimate_costs(grid, layout, pending, comm)
+                                                     : std::vector<double>(pending.size(), 0.0);
+    for (const std::vector<Assignment>& round : schedule_rounds(pending, cost, comm.size())) {
+      const int local_stop = options.stop_signal();
+      mpi::all_reduce(comm, local_stop, stop, mpi::maximum<int>());
+      if (stop != 0) break;
+      compute_and_write(round[static_cast<std::size_t>(comm.rank())].chunk);
+      for (const Assignment& a : round) {
+        if (a.chunk >= 0) done_points += layout.chunk(static_cast<std::uint64_t>(a.chunk)).count;
+      }
+      if (comm.rank() == 0 && !options.quiet) progress.update(done_points);
+    }
   }
   file.finish_rounds();
   const int local_stop = stop;
