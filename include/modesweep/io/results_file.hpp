@@ -1,5 +1,6 @@
 // The results file of a sweep: one HDF5 file written by all ranks with parallel HDF5
-// (MPI-IO, collective transfers). Layout (README, "Results files"):
+// (MPI-IO; independent data transfers where each rank can sync, see write_round). Layout
+// (README, "Results files"):
 //   factorial: datasets dL (float64) and bottleneck (int8) of shape (alpha, beta, D, tau,
 //     gamma, N); eps_N (alpha, gamma, N), eps_D (alpha, D), eps_tau (alpha, beta, tau), the axes
 //     each depends on (float64); each dimension a coordinate dataset attached as an HDF5

@@ -49,7 +49,8 @@ struct Assignment {
 // one chunk per rank, one collective write per round. Chunks are sorted by cost, so a round
 // holds chunks of similar cost and nobody waits long at its write; the order within a round
 // snakes so that each rank's total evens out. Deterministic: every rank computes the same
-// schedule from the same inputs. Returns rounds[r][rank].
+// schedule from the same inputs. Returns rounds[r][rank]. Used only where the results file
+// needs collective writes; elsewhere ranks take chunks from a ChunkQueue (chunk_queue.hpp).
 std::vector<std::vector<Assignment>> schedule_rounds(const std::vector<std::uint64_t>& chunks,
                                                      const std::vector<double>& cost, int ranks);
 
