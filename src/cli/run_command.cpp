@@ -94,6 +94,10 @@ RunCommand::RunCommand(CLI::App& parent)
                    "with 'modesweep merge SPEC --shards K' (one Slurm array task per shard)")
       ->check(CLI::Validator(check_shard_text, "I/K", "shard"));
   app_->add_flag("--quiet,-q", quiet_, "no progress lines");
+  app_->add_flag("--collective-writes", collective_writes_,
+                 "write in collective rounds, every rank in step and the file synced by "
+                 "H5Fflush, instead of each rank taking chunks and syncing on its own: for "
+                 "file systems where per-rank fdatasync is slow or unsupported");
 }
 
 int RunCommand::run(std::ostream& out, std::ostream& err) const {
@@ -121,6 +125,7 @@ int RunCommand::run(std::ostream& out, std::ostream& err) const {
   options.force = force_;
   options.dry_run = dry_run_;
   options.quiet = quiet_;
+  options.collective_writes = collective_writes_;
   options.progress_interval = progress_interval_;
   options.live_progress = root && isatty(STDERR_FILENO) != 0;
   options.stop_signal = [] { return static_cast<int>(stop_signal_received); };

@@ -780,6 +780,11 @@ void ResultsFile::commit_round() {
   round_pending_ = false;
 }
 
+void ResultsFile::use_collective_rounds() {
+  if (round_pending_) throw std::logic_error("use_collective_rounds: rounds already written");
+  release_sync();
+}
+
 void ResultsFile::finish_rounds() {
   commit_round();
   // MPI-IO consistency for the flags other ranks wrote independently: sync, barrier.

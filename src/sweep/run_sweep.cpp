@@ -220,6 +220,7 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
       resuming
           ? io::ResultsFile::open_for_resume(report.path, comm, grid, options.shard)
           : io::ResultsFile::create(report.path, comm, grid, run_attributes(comm), options.shard);
+  if (options.collective_writes) file.use_collective_rounds();
   layout.chunk_points = file.chunk_points();
   const ShardExtent extent = file.extent();
   report.chunks = extent.chunks;

@@ -61,9 +61,9 @@ class Runner:
         return subprocess.run(self.command(ranks, out, *extra), capture_output=True, text=True,
                               env=mpi_run_env(ranks, ends_by_itself=True))
 
-    def start_and_wait_for_progress(self, ranks, out, percent=15.0):
+    def start_and_wait_for_progress(self, ranks, out, percent=15.0, extra=()):
         """Starts a run in its own session; returns once rank 0 reports >= percent done."""
-        proc = subprocess.Popen(self.command(ranks, out, "--progress-interval", "0.05"),
+        proc = subprocess.Popen(self.command(ranks, out, "--progress-interval", "0.05", *extra),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 start_new_session=True, env=mpi_run_env(ranks))
         for line in proc.stderr:
@@ -104,11 +104,12 @@ def rank_pids(out):
 
 
 def interrupted_then_resumed(r, name, interrupt, resume_ranks, reference, expect_status=None,
-                             expect_exit=None):
+                             expect_exit=None, extra=()):
+    """extra: arguments of the interrupted run (the resumed one has none)."""
     out = os.path.join(r.workdir, f"{name}.h5")
     if os.path.exists(out):
         os.remove(out)
-    proc = r.start_and_wait_for_progress(2, out)
+    proc = r.start_and_wait_for_progress(2, out, extra=extra)
     interrupt(proc, out)
     proc.wait(timeout=60)
     check(proc.returncode != 0, f"{name}: the interrupted run exited 0")
@@ -216,10 +217,17 @@ def main():
     def preemption_warning(proc, out):  # mpirun forwards SIGUSR1 (Slurm: --signal=USR1@...)
         os.kill(proc.pid, signal.SIGUSR1)
 
-    # The graceful path: the ranks finish the round in flight, mark the file interrupted and
+    # The graceful path: the ranks finish the chunks in flight, mark the file interrupted and
     # exit 128 + SIGUSR1.
     interrupted_then_resumed(r, "sigusr1", preemption_warning, 2, reference,
                              expect_status="interrupted", expect_exit=128 + signal.SIGUSR1)
+
+    # The same in collective rounds (run --collective-writes), resumed without them.
+    collective = ["--collective-writes"]
+    interrupted_then_resumed(r, "sigkill-all-collective", kill_all, 2, reference, extra=collective)
+    interrupted_then_resumed(r, "sigusr1-collective", preemption_warning, 3, reference,
+                             expect_status="interrupted", expect_exit=128 + signal.SIGUSR1,
+                             extra=collective)
 
     # The results file takes about 13 MB (2.6 MB with --small).
     disk_full_then_resumed(r, reference, "600k" if small else "3m")

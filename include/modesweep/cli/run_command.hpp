@@ -32,6 +32,7 @@ class RunCommand {
   bool force_ = false;
   bool dry_run_ = false;
   bool quiet_ = false;
+  bool collective_writes_ = false;
   std::uint64_t max_points_ = 1000000000;
   double progress_interval_ = 10.0;
   std::string shard_text_;

@@ -107,6 +107,11 @@ class ResultsFile {
   // Whether write_round and commit_round involve this rank only.
   bool independent_rounds() const { return sync_fd_ >= 0; }
 
+  // Collective, before any write_round: writes collective rounds synced by H5Fflush from now
+  // on, as where a rank cannot sync the file itself (`run --collective-writes`: for file
+  // systems where that suits better, and to test that path).
+  void use_collective_rounds();
+
   // Flags every chunk written so far done once it is on the disk (waiting for the syncs);
   // does nothing when none awaits it. Collective unless independent_rounds(). Throws
   // ResultsFileError when a sync failed.

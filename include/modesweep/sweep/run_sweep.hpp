@@ -30,7 +30,9 @@ struct RunOptions {
   double progress_interval = 10.0;  // seconds between progress lines when not a terminal
   bool live_progress = false;       // rank 0's progress stream is a terminal
   bool quiet = false;               // no progress lines
-  // Polled between rounds (any rank true stops all): SIGTERM/SIGINT/SIGUSR1 in the CLI.
+  bool collective_writes = false;   // collective rounds (ResultsFile::use_collective_rounds)
+  // Polled between chunks (a signal number stops the rank; in collective rounds, all ranks):
+  // SIGTERM/SIGINT/SIGUSR1 in the CLI.
   std::function<int()> stop_signal = [] { return 0; };
 };
 
