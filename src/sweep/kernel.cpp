@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "modesweep/mc/batch.hpp"
@@ -144,8 +145,8 @@ struct EvaluateGroups {
     const double inf = math::infinity;
     const double lz = model::log_zeta(p.alpha);
     using model::detail::log_reducible_loss;
-    const double log_eps_D =
-        log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, inf, p.learning_rate);
+    // At beta = 1, as evaluate_point: eps_D is a function of (alpha, D) bit for bit.
+    const double log_eps_D = log_reducible_loss(p.alpha, 1.0, lz, inf, p.D, inf, p.learning_rate);
     const double log_eps_tau =
         log_reducible_loss(p.alpha, p.beta, lz, inf, inf, p.tau, p.learning_rate);
     using Unbounded = model::detail::Unbounded;
@@ -511,8 +512,9 @@ template <class V>
 V first_elements(V& buffer, const char* label, std::size_t n) {
   if (buffer.extent(0) < n) {
     buffer = V(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label)), n);
-    if constexpr (Kokkos::SpaceAccessibility<Kokkos::HostSpace,
-                                             typename V::memory_space>::accessible) {
+    // Host memory only: managed (UVM) memory would be pulled to the host before the GPU
+    // writes it.
+    if constexpr (std::is_same_v<typename V::memory_space, Kokkos::HostSpace>) {
       populate_pages(buffer.data(), n * sizeof(typename V::value_type));
     }
   }

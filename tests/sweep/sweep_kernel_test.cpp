@@ -313,6 +313,44 @@ TEST(BlockPath, EveryCapacityUpToTheFirstPanelMatches) {
   EXPECT_GT(s.interpolated_points, 0u);  // M = 1000 and 1001 come from the first panel
 }
 
+// A factorial results file stores eps_N over (alpha, gamma, N), eps_D over (alpha, D) and
+// eps_tau over (alpha, beta, tau) only (io/results_file.hpp): each must be the same bits at
+// every point that shares those coordinates, as MODEL.md 3 and 5 make them functions of
+// them alone (eps_D has E[q_k] = (1 - p_k)^D whatever beta).
+void expect_single_resource_losses_on_their_axes(const Grid& grid) {
+  ChunkResults out;
+  modesweep::sweep::evaluate_chunk(grid, 0, grid.size(), out);
+  const std::vector<std::uint64_t> shape = grid.shape();  // alpha, beta, D, tau, gamma, N
+  ASSERT_EQ(shape.size(), 6u);
+  // The flat index of the point with index `at`, where dimensions not in `kept` are 0.
+  auto first_holder = [&](std::vector<std::uint64_t> at, std::initializer_list<int> kept) {
+    for (std::size_t d = 0; d < at.size(); ++d) {
+      if (std::find(kept.begin(), kept.end(), static_cast<int>(d)) == kept.end()) at[d] = 0;
+    }
+    std::uint64_t flat = 0;
+    for (std::size_t d = 0; d < at.size(); ++d) flat = flat * shape[d] + at[d];
+    return flat;
+  };
+  std::uint64_t beta_varied = 0;
+  for (std::uint64_t i = 0; i < grid.size(); ++i) {
+    std::vector<std::uint64_t> at(6);
+    for (std::uint64_t rest = i, d = 6; d-- > 0; rest /= shape[d]) at[d] = rest % shape[d];
+    const std::uint64_t n = first_holder(at, {0, 4, 5}), d = first_holder(at, {0, 2}),
+                        t = first_holder(at, {0, 1, 3});
+    ASSERT_EQ(out.eps_N[i], out.eps_N[n]) << "point " << i;
+    ASSERT_EQ(out.eps_D[i], out.eps_D[d]) << "point " << i;
+    ASSERT_EQ(out.eps_tau[i], out.eps_tau[t]) << "point " << i;
+    if (at[1] > 0) ++beta_varied;
+  }
+  EXPECT_GT(beta_varied, 0u);  // the grid has several betas: eps_D is compared across them
+}
+
+TEST(BlockPath, SingleResourceLossesDependOnlyOnTheirAxes) {
+  expect_single_resource_losses_on_their_axes(grid_of(kWideGrid));
+  expect_single_resource_losses_on_their_axes(grid_of(kConstantsGrid));
+  expect_single_resource_losses_on_their_axes(grid_of(kSmallCapacityGrid));
+}
+
 // Chunk boundaries cut groups and panels differently; the values are the same bits. One
 // ChunkResults serves every chunk, so its buffers are reused at growing and shrinking sizes.
 TEST(BlockPath, SameBitsForAnyChunking) {

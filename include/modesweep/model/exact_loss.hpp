@@ -1082,7 +1082,10 @@ KOKKOS_INLINE_FUNCTION LossResult evaluate_point(const ModelPoint& p) {
   const double inf = math::infinity;
   using detail::log_reducible_loss;
   const double log_eps_N = log_reducible_loss(p.alpha, p.beta, lz, M, inf, inf, p.learning_rate);
-  const double log_eps_D = log_reducible_loss(p.alpha, p.beta, lz, inf, p.D, inf, p.learning_rate);
+  // eps_D = dL(inf, D, inf) has E[q_k] = (1 - p_k)^D, whatever beta (MODEL.md 3): taken at
+  // beta = 1, so that it is a function of (alpha, D) bit for bit (a factorial results file
+  // stores it over those axes only, io/results_file.hpp; the sweep kernel does the same).
+  const double log_eps_D = log_reducible_loss(p.alpha, 1.0, lz, inf, p.D, inf, p.learning_rate);
   const double log_eps_tau =
       log_reducible_loss(p.alpha, p.beta, lz, inf, inf, p.tau, p.learning_rate);
   // Where dL(M = inf) is eps_tau or eps_D (unbounded_loss_is), dL(M) starts from it.
