@@ -406,8 +406,10 @@ ChunkCounts read_chunk_counts(hid_t file) {
 Handle mpio_access(MPI_Comm comm) {
   Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create a file access property list");
   check(H5Pset_fapl_mpio(fapl.get(), comm, MPI_INFO_NULL), "select the MPI-IO driver");
-  // Metadata is written by all ranks collectively and read once by rank 0 for all.
-  check(H5Pset_all_coll_metadata_ops(fapl.get(), true), "set collective metadata reads");
+  // Metadata is written by all ranks collectively. It is read by each rank on its own (HDF5's
+  // default): with collective metadata reads, rank 0 reads and broadcasts on a cache miss,
+  // and a rank opening a dataset or looking up a storage chunk in an independent write
+  // (write_round) would wait in that broadcast for ranks that are elsewhere.
   check(H5Pset_coll_metadata_write(fapl.get(), true), "set collective metadata writes");
   return fapl;
 }
@@ -787,9 +789,10 @@ void ResultsFile::use_collective_rounds() {
 
 void ResultsFile::finish_rounds() {
   commit_round();
-  // MPI-IO consistency for the flags other ranks wrote independently: sync, barrier.
+  // MPI-IO consistency for the flags other ranks wrote independently: sync, barrier, sync.
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
   MPI_Barrier(comm_);
+  check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
 }
 
 void ResultsFile::set_status(const std::string& status, const std::string& end_time) {
@@ -976,8 +979,9 @@ std::vector<std::string> attached_scale_names(hid_t ds) {
 double results_data_bytes(const grid::Grid& grid, std::uint64_t points, bool whole_factorial) {
   whole_factorial = whole_factorial && grid.is_factorial();
   const std::vector<std::uint64_t> shape = grid.shape();
-  // otherwise a `point` index and one column per axis
-  double bytes = whole_factorial ? 0.0 : 8.0 * (spec::axis_count + 1) * static_cast<double>(points);
+  // otherwise a `point` index, and for a design one column per axis
+  const int columns = whole_factorial ? 0 : grid.is_factorial() ? 1 : spec::axis_count + 1;
+  double bytes = 8.0 * columns * static_cast<double>(points);
   for (const ResultColumn& column : result_columns) {
     if (!column_in(column, grid.spec().mode)) continue;
     double values = static_cast<double>(points);

@@ -15,7 +15,8 @@ void check(int code, const char* what) {
 
 }  // namespace
 
-ChunkQueue::ChunkQueue(MPI_Comm comm, std::uint64_t size) : comm_(comm), size_(size) {
+ChunkQueue::ChunkQueue(MPI_Comm comm, std::uint64_t size)
+    : comm_(comm), size_(size), exceptions_at_construction_(std::uncaught_exceptions()) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   std::uint64_t* counter = nullptr;
@@ -33,7 +34,7 @@ ChunkQueue::ChunkQueue(MPI_Comm comm, std::uint64_t size) : comm_(comm), size_(s
 }
 
 ChunkQueue::~ChunkQueue() {
-  if (window_ == MPI_WIN_NULL || std::uncaught_exceptions() > 0) return;
+  if (window_ == MPI_WIN_NULL || std::uncaught_exceptions() > exceptions_at_construction_) return;
   try {
     close();
   } catch (...) {  // a destructor does not throw; the MPI error handler has reported it
@@ -53,6 +54,15 @@ std::optional<std::uint64_t> ChunkQueue::next() {
   }
   taken_ = position + 1;
   return position;
+}
+
+void ChunkQueue::cancel() {
+  if (taken_ >= size_) return;
+  const std::uint64_t all = size_;
+  std::uint64_t before = 0;
+  check(MPI_Fetch_and_op(&all, &before, MPI_UINT64_T, 0, 0, MPI_SUM, window_), "MPI_Fetch_and_op");
+  check(MPI_Win_flush(0, window_), "MPI_Win_flush");
+  taken_ = size_;
 }
 
 void ChunkQueue::close() {

@@ -140,7 +140,8 @@ MergeReport merge_shards(const spec::SweepSpec& spec, const MergeOptions& option
   attributes.kokkos_backend = first.build.kokkos_backend;
   attributes.merged_shards = options.shards;
   io::ResultsFile file = io::ResultsFile::create(report.path, comm, grid, attributes);
-  // Chunk c goes to rank c mod size; one collective write per round.
+  // Chunk c goes to rank c mod size, written in rounds (io/results_file.hpp: independent
+  // writes where each rank syncs the file itself, else one collective write per round).
   const std::uint64_t chunks = layout.chunk_count();
   const auto size = static_cast<std::uint64_t>(comm.size());
   const auto rank = static_cast<std::uint64_t>(comm.rank());

@@ -267,12 +267,16 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
   };
   int stop = 0;
   if (file.independent_rounds()) {
-    // Each rank takes the next pending chunk when done with its last (chunk_queue.hpp), and
-    // stops on its own signal (a scheduler signals every rank). Progress on rank 0 counts
-    // the chunks taken by all ranks.
+    // Each rank takes the next pending chunk when done with its last (chunk_queue.hpp). A
+    // rank that gets a signal empties the queue, so that the others stop after their chunk
+    // in flight. Progress on rank 0 counts the chunks taken by all ranks.
     ChunkQueue queue(comm, pending.size());
     std::uint64_t counted = 0;  // positions of `pending` in done_points
-    while ((stop = options.stop_signal()) == 0) {
+    while (true) {
+      if ((stop = options.stop_signal()) != 0) {
+        queue.cancel();
+        break;
+      }
       const std::optional<std::uint64_t> position = queue.next();
       if (!position) break;
       compute_and_write(static_cast<std::int64_t>(pending[*position]));

@@ -70,6 +70,24 @@ TEST(ChunkQueue, SlowRankTakesFewer) {
   }
 }
 
+TEST(ChunkQueue, CancelEmptiesItForEveryRank) {
+  modesweep::sweep::ChunkQueue queue(MPI_COMM_WORLD, 1000);
+  int mine = 0;
+  if (world_rank() == 0) {
+    const auto first = queue.next();  // EXPECT, not ASSERT: the others wait at the barrier
+    EXPECT_TRUE(first.has_value());
+    if (first) ++mine;
+    queue.cancel();  // as a rank does on a signal
+    EXPECT_EQ(queue.taken(), 1000u);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  while (queue.next()) ++mine;  // nothing left for anyone
+  queue.close();
+  int total = 0;
+  MPI_Allreduce(&mine, &total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  EXPECT_EQ(total, 1);
+}
+
 TEST(ChunkQueue, QueuesInSequenceAreIndependent) {
   for (int round = 0; round < 3; ++round) {
     const std::vector<int> counts = drain(50, round == 1 ? 100 : 0);

@@ -9,7 +9,9 @@
 //     dimension scale `point`;
 //   root attributes: spec text, model constants, versions, MPI size, times and `status`;
 //   group sweep_progress: chunk_done (uint8 per chunk), set only after the chunk's data is
-//     flushed, so that a killed run loses at most the chunks in flight;
+//     on the disk, so that a killed run loses only chunks not yet synced (write_round). In
+//     an incomplete factorial file a done chunk's eps_N, eps_D, eps_tau may still be missing:
+//     each is written by the chunk that holds its first point, which may not be done yet;
 //   shard files (one Slurm array task's part, sweep::Shard): every dataset 1-D over the
 //     shard's points, with dimension scale `point` holding the grid's flat index, root
 //     attributes shard_index, shard_count, shard_first_point; `modesweep merge` joins them.
