@@ -665,6 +665,7 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
   // each value is written once, by the chunk of its first point, so that a resumed file is
   // whole exactly when every chunk is done.
   struct Projected {
+    bool reduced = false;  // the column's dataset spans fewer dimensions than the file
     std::vector<sweep::Box> boxes;
     std::vector<double> values;
   };
@@ -677,6 +678,7 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
     const ResultColumn& column = result_columns[c];
     const std::vector<bool> kept = kept_dimensions(column, *grid_, shape_);
     if (!column_in(column, grid_->spec().mode) || !reduced(kept)) continue;
+    projected[c].reduced = true;
     const std::vector<double>& all = r.*column.values;
     std::uint64_t offset = 0;  // of the box in the chunk's values
     for (const sweep::Box& box : boxes) {
@@ -717,7 +719,7 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
     if (!column_in(column, grid_->spec().mode)) continue;
     if (column.values == nullptr) {
       write(column.name, H5T_NATIVE_INT8, r.bottleneck.data());
-    } else if (reduced(kept_dimensions(column, *grid_, shape_))) {
+    } else if (projected[c].reduced) {
       write_boxes(file_, column.name, H5T_NATIVE_DOUBLE, projected[c].values.data(),
                   projected[c].boxes, calls[1 + c], dxpl.get());
     } else {
@@ -815,21 +817,21 @@ void read_results(const std::string& path, const grid::Grid& grid, std::uint64_t
   const bool is_shard = H5Aexists(file.get(), "shard_first_point") > 0;
   const std::uint64_t first =
       is_shard ? std::stoull(read_attribute_text(file.get(), "shard_first_point")) : 0;
-  const std::vector<std::uint64_t> grid_shape = grid.shape();
   out.resize(count, grid.spec().mode);
   out.points.resize(count);
   grid.fill_points(begin, count, out.points.data());
-  // The file's full-rank shape: the grid's, or one `point` dimension for a shard.
+  // The file's full-rank shape: the grid's, or one `point` dimension (its size read below)
+  // for a shard or a design.
+  const bool one_dimensional = is_shard || !grid.is_factorial();
   const std::vector<std::uint64_t> full_shape =
-      is_shard || !grid.is_factorial() ? std::vector<std::uint64_t>{0} : grid_shape;
+      one_dimensional ? std::vector<std::uint64_t>{0} : grid.shape();
   const auto read = [&](const ResultColumn& column, hid_t mem_type, void* data) {
     const char* name = column.name;
     Handle ds(H5Dopen2(file.get(), name, H5P_DEFAULT), H5Dclose,
               fmt::format("open {} in {}", name, path));
-    const std::vector<bool> kept =
-        kept_dimensions(column, grid.is_factorial() && !is_shard, full_shape.size());
+    const std::vector<bool> kept = kept_dimensions(column, grid, full_shape);
     std::vector<std::uint64_t> shape = full_shape;
-    if (is_shard || !grid.is_factorial()) {
+    if (one_dimensional) {
       shape = dataset_shape(ds.get());
       if (shape.size() != 1) {
         throw ResultsFileError(fmt::format("{}: {} is not one-dimensional", path, name));

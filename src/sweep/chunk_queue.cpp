@@ -16,7 +16,7 @@ void check(int code, const char* what) {
 }  // namespace
 
 ChunkQueue::ChunkQueue(MPI_Comm comm, std::uint64_t size)
-    : comm_(comm), size_(size), exceptions_at_construction_(std::uncaught_exceptions()) {
+    : size_(size), exceptions_at_construction_(std::uncaught_exceptions()) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   std::uint64_t* counter = nullptr;

@@ -41,7 +41,6 @@ class ChunkQueue {
   void close();
 
  private:
-  MPI_Comm comm_;
   MPI_Win window_ = MPI_WIN_NULL;
   std::uint64_t size_;
   std::uint64_t taken_ = 0;
