@@ -208,6 +208,60 @@ KOKKOS_INLINE_FUNCTION int key_level(std::int64_t key) {
   return static_cast<int>(key / index_stride % level_count);
 }
 
+// Maps in the pages of a fresh host buffer with one call (Linux >= 5.14) instead of a page
+// fault per 4 KiB page on first touch: on the VM these benchmarks ran on, a fault cost about
+// 15 us, and faulting in a chunk's buffers (13 MB for 2^18 points) 0.04 s, the time of two
+// chunks; populated, 0.0014 s (BENCHMARKS.md). Elsewhere, or where it fails, first touch
+// faults them in as before.
+void populate_pages(void* data, std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + page - 1) / page * page;
+  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) / page * page;
+  if (end > begin) {
+    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+  }
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
+// v.resize(n), with fresh storage populated before the zero-fill touches it.
+template <class T>
+void resize_populated(std::vector<T>& v, std::size_t n) {
+  if (v.capacity() < n) {
+    v.reserve(n);
+    populate_pages(v.data(), n * sizeof(T));
+  }
+  v.resize(n);
+}
+
+// The first n elements of a buffer that grows (never shrinks) to the largest size asked for,
+// by half its size at least, so that tables whose size varies from chunk to chunk stop
+// growing after a few chunks. No zero-fill pass: the callers write every element they read.
+template <class V>
+V first_elements(V& buffer, const char* label, std::size_t n) {
+  if (buffer.extent(0) < n) {
+    const std::size_t size = std::max(n, buffer.extent(0) + buffer.extent(0) / 2);
+    buffer = V(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label)), size);
+    // Host memory only: managed (UVM) memory would be pulled to the host before the GPU
+    // writes it.
+    if constexpr (std::is_same_v<typename V::memory_space, Kokkos::HostSpace>) {
+      populate_pages(buffer.data(), size * sizeof(typename V::value_type));
+    }
+  }
+  return Kokkos::subview(buffer, std::make_pair(std::size_t{0}, n));
+}
+
+// The first rows x cols elements of such a buffer, as a row-major matrix.
+template <class T>
+Kokkos::View<T**, Kokkos::LayoutRight> first_matrix(Kokkos::View<T*>& buffer, const char* label,
+                                                    std::size_t rows, std::size_t cols) {
+  return Kokkos::View<T**, Kokkos::LayoutRight>(first_elements(buffer, label, rows * cols).data(),
+                                                rows, cols);
+}
+
 // The (gamma, N) position of chunk point i: its row in the stage-0 tables (below).
 KOKKOS_INLINE_FUNCTION int group_position(int i, std::uint64_t group_size) {
   return static_cast<int>(static_cast<std::uint64_t>(i) % group_size);
@@ -342,11 +396,13 @@ struct PanelIndex {
   }
 };
 
-// The index of a round's sorted panel keys.
-PanelIndex index_panels(const std::vector<std::int64_t>& sorted_keys, int n_groups) {
-  const int runs = n_groups * static_cast<int>(level_count);
-  PanelIndex index{Kokkos::View<std::int64_t*>("modesweep::panel_run_first", runs),
-                   Kokkos::View<int*>("modesweep::panel_run_offset", runs),
+// The index of a round's sorted panel keys, in the given buffers (first_elements).
+PanelIndex index_panels(const std::vector<std::int64_t>& sorted_keys, int n_groups,
+                        KeyView& run_first_buffer, Kokkos::View<int*>& run_offset_buffer,
+                        Kokkos::View<int*>& slot_of_buffer) {
+  const auto runs = static_cast<std::size_t>(n_groups * level_count);
+  PanelIndex index{first_elements(run_first_buffer, "modesweep::panel_run_first", runs),
+                   first_elements(run_offset_buffer, "modesweep::panel_run_offset", runs),
                    {}};
   auto first = Kokkos::create_mirror_view(index.run_first);
   auto offset = Kokkos::create_mirror_view(index.run_offset);
@@ -360,7 +416,8 @@ PanelIndex index_panels(const std::vector<std::int64_t>& sorted_keys, int n_grou
     }
     span = offset(run) + static_cast<int>(panel - first(run)) + 1;
   }
-  index.slot_of = Kokkos::View<int*>("modesweep::panel_slot_of", span);
+  index.slot_of =
+      first_elements(slot_of_buffer, "modesweep::panel_slot_of", static_cast<std::size_t>(span));
   auto slot_of = Kokkos::create_mirror_view(index.slot_of);
   for (std::size_t s = 0; s < sorted_keys.size(); ++s) {
     const auto run = static_cast<int>(sorted_keys[s] / index_stride);
@@ -477,50 +534,6 @@ struct FinishBlockPoints {
   }
 };
 
-// Maps in the pages of a fresh host buffer with one call (Linux >= 5.14) instead of a page
-// fault per 4 KiB page on first touch: on the VM these benchmarks ran on, a fault cost about
-// 15 us, and faulting in a chunk's buffers (13 MB for 2^18 points) 0.04 s, the time of two
-// chunks; populated, 0.0014 s (BENCHMARKS.md). Elsewhere, or where it fails, first touch
-// faults them in as before.
-void populate_pages(void* data, std::size_t bytes) {
-#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
-  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + page - 1) / page * page;
-  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) / page * page;
-  if (end > begin) {
-    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
-  }
-#else
-  (void)data;
-  (void)bytes;
-#endif
-}
-
-// v.resize(n), with fresh storage populated before the zero-fill touches it.
-template <class T>
-void resize_populated(std::vector<T>& v, std::size_t n) {
-  if (v.capacity() < n) {
-    v.reserve(n);
-    populate_pages(v.data(), n * sizeof(T));
-  }
-  v.resize(n);
-}
-
-// The first n elements of a buffer that grows (never shrinks) to the largest chunk seen.
-// Every element is written before it is read: no zero-fill pass.
-template <class V>
-V first_elements(V& buffer, const char* label, std::size_t n) {
-  if (buffer.extent(0) < n) {
-    buffer = V(Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(label)), n);
-    // Host memory only: managed (UVM) memory would be pulled to the host before the GPU
-    // writes it.
-    if constexpr (std::is_same_v<typename V::memory_space, Kokkos::HostSpace>) {
-      populate_pages(buffer.data(), n * sizeof(typename V::value_type));
-    }
-  }
-  return Kokkos::subview(buffer, std::make_pair(std::size_t{0}, n));
-}
-
 }  // namespace
 
 struct ChunkResults::Workspace {
@@ -529,6 +542,16 @@ struct ChunkResults::Workspace {
   ResultColumns columns;  // device buffers, where kernels cannot write host memory
   Kokkos::View<double*> log_dL;
   KeyView keys;
+  // The factorial block path's per-chunk tables (evaluate_block_points), kept from chunk to
+  // chunk as well: about 20 allocations per chunk otherwise, zero-filled, each a
+  // synchronizing cudaMalloc and cudaFree on a GPU, and fresh pages to fault in on a host.
+  model::PointView representatives;
+  GroupView groups;
+  Kokkos::View<int*> group_row, row_group, valid, run_offset, slot_of, table_row, table_groups;
+  Kokkos::View<std::uint8_t*> eps_needed;
+  Kokkos::View<model::detail::LogAndValue*> eps_N;
+  Kokkos::View<double*> capacity, log_capacity, samples, sample_x, stored, small_table;
+  KeyView panel_keys, run_first;
 };
 
 namespace {
@@ -547,7 +570,8 @@ void evaluate_block_points(int n, const model::PointView& first_points,
   // Stage 0: one capacity-table row per run of groups with the same alpha (the outermost
   // axis: a chunk holds one run per alpha value, unless the axis repeats a value).
   const int positions = static_cast<int>(std::min<std::uint64_t>(n, group_size));
-  Kokkos::View<int*> group_row("modesweep::capacity_group_row", n_groups);
+  const Kokkos::View<int*> group_row = first_elements(
+      workspace.group_row, "modesweep::capacity_group_row", static_cast<std::size_t>(n_groups));
   auto group_row_host = Kokkos::create_mirror_view(group_row);
   std::vector<int> row_group_list;
   for (int local = 0; local < n_groups; ++local) {
@@ -558,11 +582,13 @@ void evaluate_block_points(int n, const model::PointView& first_points,
     group_row_host(local) = static_cast<int>(row_group_list.size()) - 1;
   }
   const int alpha_rows = static_cast<int>(row_group_list.size());
-  Kokkos::View<int*> row_group("modesweep::capacity_row_group", alpha_rows);
+  const Kokkos::View<int*> row_group = first_elements(
+      workspace.row_group, "modesweep::capacity_row_group", static_cast<std::size_t>(alpha_rows));
   auto row_group_host = Kokkos::create_mirror_view(row_group);
   for (int row = 0; row < alpha_rows; ++row) row_group_host(row) = row_group_list[std::size_t(row)];
-  Kokkos::View<std::uint8_t**, Kokkos::LayoutRight> eps_needed("modesweep::capacity_needed",
-                                                               alpha_rows, positions);
+  const auto eps_needed =
+      first_matrix(workspace.eps_needed, "modesweep::capacity_needed",
+                   static_cast<std::size_t>(alpha_rows), static_cast<std::size_t>(positions));
   auto needed_host = Kokkos::create_mirror_view(eps_needed);
   Kokkos::deep_copy(needed_host, std::uint8_t{0});
   // Group `local` holds chunk points [begin, end), whose positions run up from begin % G and
@@ -582,9 +608,13 @@ void evaluate_block_points(int n, const model::PointView& first_points,
   Kokkos::deep_copy(group_row, group_row_host);
   Kokkos::deep_copy(row_group, row_group_host);
   Kokkos::deep_copy(eps_needed, needed_host);
-  Kokkos::View<double*> capacity_table("modesweep::capacity_table", positions);
-  Kokkos::View<double*> log_capacity_table("modesweep::log_capacity_table", positions);
-  EpsTable eps_N_table("modesweep::capacity_eps_N", alpha_rows, positions);
+  const Kokkos::View<double*> capacity_table = first_elements(
+      workspace.capacity, "modesweep::capacity_table", static_cast<std::size_t>(positions));
+  const Kokkos::View<double*> log_capacity_table = first_elements(
+      workspace.log_capacity, "modesweep::log_capacity_table", static_cast<std::size_t>(positions));
+  const EpsTable eps_N_table =
+      first_matrix(workspace.eps_N, "modesweep::capacity_eps_N",
+                   static_cast<std::size_t>(alpha_rows), static_cast<std::size_t>(positions));
   Kokkos::parallel_for("modesweep::capacity_table", Kokkos::RangePolicy<>(0, positions),
                        CapacityTable{first_points, capacity_table, log_capacity_table});
   Kokkos::parallel_for("modesweep::capacity_log_eps_N",
@@ -613,14 +643,19 @@ void evaluate_block_points(int n, const model::PointView& first_points,
     std::sort(needed.begin(), needed.end());
     needed.erase(std::unique(needed.begin(), needed.end()), needed.end());
     const int P = static_cast<int>(needed.size());
-    KeyView panel_keys("modesweep::panel_keys", P);
+    const auto slots = static_cast<std::size_t>(P);
+    const KeyView panel_keys = first_elements(workspace.panel_keys, "modesweep::panel_keys", slots);
     auto panel_keys_host = Kokkos::create_mirror_view(panel_keys);
     for (int s = 0; s < P; ++s) panel_keys_host(s) = needed[s];
     Kokkos::deep_copy(panel_keys, panel_keys_host);
-    PanelTable samples("modesweep::panel_samples", P, panels::panel_samples);
-    PanelTable sample_x("modesweep::panel_sample_x", P, panels::panel_samples);
-    PanelTable stored("modesweep::panel_coefficients", P, panels::panel_coefficients);
-    Kokkos::View<int*> valid("modesweep::panel_valid", P);
+    const PanelTable samples =
+        first_matrix(workspace.samples, "modesweep::panel_samples", slots, panels::panel_samples);
+    const PanelTable sample_x =
+        first_matrix(workspace.sample_x, "modesweep::panel_sample_x", slots, panels::panel_samples);
+    const PanelTable stored = first_matrix(workspace.stored, "modesweep::panel_coefficients", slots,
+                                           panels::panel_coefficients);
+    const Kokkos::View<int*> valid =
+        first_elements(workspace.valid, "modesweep::panel_valid", slots);
     Kokkos::parallel_for(
         "modesweep::evaluate_panel_samples", Kokkos::RangePolicy<>(0, P * panels::panel_samples),
         EvaluatePanelSamples{representatives, groups, panel_keys, samples, sample_x});
@@ -628,15 +663,18 @@ void evaluate_block_points(int n, const model::PointView& first_points,
                          BuildPanels{panel_keys, samples, sample_x, stored, valid});
     Kokkos::parallel_for("modesweep::read_panels", Kokkos::RangePolicy<>(0, n),
                          ReadPanels{log_capacity_table, group_size, groups, log_dL, keys,
-                                    index_panels(needed, n_groups), stored, valid});
+                                    index_panels(needed, n_groups, workspace.run_first,
+                                                 workspace.run_offset, workspace.slot_of),
+                                    stored, valid});
     auto valid_host = Kokkos::create_mirror_view(valid);
     Kokkos::deep_copy(valid_host, valid);
     stats.panels_built += static_cast<std::uint64_t>(P);
     for (int s = 0; s < P; ++s) stats.panels_rejected += valid_host(s) ? 0 : 1;
   }
   Kokkos::deep_copy(keys_host, keys);
-  Kokkos::View<int*> table_row("modesweep::small_table_row", n_groups);
-  auto table_row_host = Kokkos::create_mirror(table_row);
+  const Kokkos::View<int*> table_row = first_elements(
+      workspace.table_row, "modesweep::small_table_row", static_cast<std::size_t>(n_groups));
+  auto table_row_host = Kokkos::create_mirror_view(table_row);
   Kokkos::deep_copy(table_row_host, -1);
   int rows = 0;
   for (int i = 0; i < n; ++i) {
@@ -653,13 +691,15 @@ void evaluate_block_points(int n, const model::PointView& first_points,
     if (table_row_host(local) < 0) table_row_host(local) = rows++;
   }
   Kokkos::deep_copy(table_row, table_row_host);
-  Kokkos::View<int*> table_groups("modesweep::small_table_groups", rows);
+  const Kokkos::View<int*> table_groups = first_elements(
+      workspace.table_groups, "modesweep::small_table_groups", static_cast<std::size_t>(rows));
   auto table_groups_host = Kokkos::create_mirror_view(table_groups);
   for (int local = 0; local < n_groups; ++local) {
     if (table_row_host(local) >= 0) table_groups_host(table_row_host(local)) = local;
   }
   Kokkos::deep_copy(table_groups, table_groups_host);
-  PanelTable table("modesweep::small_table", rows, small_table_size + 1);
+  const PanelTable table = first_matrix(workspace.small_table, "modesweep::small_table",
+                                        static_cast<std::size_t>(rows), small_table_size + 1);
   Kokkos::parallel_for("modesweep::small_capacity_table", Kokkos::RangePolicy<>(0, rows),
                        SmallCapacityTable{representatives, groups, table_groups, table});
   stats.small_tables += static_cast<std::uint64_t>(rows);
@@ -772,13 +812,15 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
     const std::uint64_t G = grid.group_size();
     const std::uint64_t g0 = begin / G, g1 = (begin + count - 1) / G;
     const int n_groups = static_cast<int>(g1 - g0 + 1);
-    model::PointView representatives("modesweep::group_points", n_groups);
+    const model::PointView representatives = first_elements(
+        workspace.representatives, "modesweep::group_points", static_cast<std::size_t>(n_groups));
     auto representatives_host = Kokkos::create_mirror_view(representatives);
     for (int g = 0; g < n_groups; ++g) {
       representatives_host(g) = grid.point((g0 + static_cast<std::uint64_t>(g)) * G);
     }
     Kokkos::deep_copy(representatives, representatives_host);
-    GroupView groups("modesweep::group_terms", n_groups);
+    const GroupView groups = first_elements(workspace.groups, "modesweep::group_terms",
+                                            static_cast<std::size_t>(n_groups));
     Kokkos::parallel_for("modesweep::evaluate_groups", Kokkos::RangePolicy<>(0, n_groups),
                          EvaluateGroups{representatives, groups, capacity_range(grid)});
     evaluate_block_points(n, points, representatives, representatives_host, groups, begin, G, g0,

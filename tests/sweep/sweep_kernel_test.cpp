@@ -371,6 +371,33 @@ TEST(BlockPath, SameBitsForAnyChunking) {
   }
 }
 
+// evaluate_chunk keeps its tables from call to call (kernel.cpp, Workspace) and writes only
+// what it reads: a ChunkResults that has served other grids and larger chunks, so that its
+// buffers hold stale values past every table's end, gives the bits of a fresh one.
+TEST(BlockPath, ReusedBuffersGiveTheBitsOfFreshOnes) {
+  ChunkResults reused;
+  for (const char* other : {kSmallCapacityGrid, kConstantsGrid}) {
+    const Grid warm = grid_of(other);
+    modesweep::sweep::evaluate_chunk(warm, 0, warm.size(), reused);
+  }
+  const Grid grid = grid_of(kWideGrid);
+  const std::uint64_t sizes[] = {5000, 333, 4096, 37, 12000};
+  std::uint64_t begin = 0;
+  for (std::size_t k = 0; begin < grid.size(); ++k) {
+    const std::uint64_t count = std::min(sizes[k % std::size(sizes)], grid.size() - begin);
+    ChunkResults fresh;
+    modesweep::sweep::evaluate_chunk(grid, begin, count, fresh);
+    modesweep::sweep::evaluate_chunk(grid, begin, count, reused);
+    ASSERT_EQ(reused.dL, fresh.dL) << "chunk at " << begin;
+    ASSERT_EQ(reused.eps_N, fresh.eps_N) << "chunk at " << begin;
+    ASSERT_EQ(reused.eps_D, fresh.eps_D) << "chunk at " << begin;
+    ASSERT_EQ(reused.eps_tau, fresh.eps_tau) << "chunk at " << begin;
+    ASSERT_EQ(reused.bottleneck, fresh.bottleneck) << "chunk at " << begin;
+    EXPECT_EQ(reused.stats.panels_built, fresh.stats.panels_built);
+    begin += count;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
