@@ -204,11 +204,12 @@ def scenarios(binary, project, work, cluster):
                       "--time", "1", "--warn-seconds", "50")
         if shards == 0:
             # A warning with ~60 s left is 10 s early for a 50 s window: stray, ignored.
+            # Signal once the script has installed its traps: it logs "restart 0:" after them.
+            job_dir = os.path.join(work, f"timelimit-{shards}", "timelimit.slurm")
             deadline = time.time() + 30
-            while cluster.squeue_states([jobs["sweep"]]).get(jobs["sweep"]) != "RUNNING":
+            while "restart 0:" not in (log_text(job_dir) if os.path.isdir(job_dir) else ""):
                 check(time.time() < deadline, "the time-limit sweep never started")
                 time.sleep(0.1)
-            time.sleep(0.5)  # let the script install its traps
             run(["scancel", "--signal=USR1", "--batch", jobs["sweep"]], env=env)
         states = cluster.wait(list(jobs.values()), 600, "time limit")
         check(all(s == "COMPLETED" for s in states.values()), f"time-limit states: {states}")
