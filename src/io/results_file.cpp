@@ -35,7 +35,7 @@ constexpr AxisSet eps_D_axes = {true, false, false, false, true, false};
 constexpr AxisSet eps_tau_axes = {true, true, false, false, false, true};
 struct ResultColumn {
   const char* name;
-  std::vector<double> sweep::ChunkResults::*values;  // nullptr: bottleneck
+  sweep::ChunkVector<double> sweep::ChunkResults::*values;  // nullptr: bottleneck
   bool monte_carlo;
   const char* long_name;
   AxisSet depends_on;
@@ -679,7 +679,7 @@ void ResultsFile::write_round(const sweep::ChunkResults* results, sweep::IndexRa
     const std::vector<bool> kept = kept_dimensions(column, *grid_, shape_);
     if (!column_in(column, grid_->spec().mode) || !reduced(kept)) continue;
     projected[c].reduced = true;
-    const std::vector<double>& all = r.*column.values;
+    const auto& all = r.*column.values;
     std::uint64_t offset = 0;  // of the box in the chunk's values
     for (const sweep::Box& box : boxes) {
       const sweep::Box first = sweep::first_held_box(box, kept);

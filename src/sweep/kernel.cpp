@@ -208,35 +208,6 @@ KOKKOS_INLINE_FUNCTION int key_level(std::int64_t key) {
   return static_cast<int>(key / index_stride % level_count);
 }
 
-// Maps in the pages of a fresh host buffer with one call (Linux >= 5.14) instead of a page
-// fault per 4 KiB page on first touch: on the VM these benchmarks ran on, a fault cost about
-// 15 us, and faulting in a chunk's buffers (13 MB for 2^18 points) 0.04 s, the time of two
-// chunks; populated, 0.0014 s (BENCHMARKS.md). Elsewhere, or where it fails, first touch
-// faults them in as before.
-void populate_pages(void* data, std::size_t bytes) {
-#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
-  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const auto begin = (reinterpret_cast<std::uintptr_t>(data) + page - 1) / page * page;
-  const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) / page * page;
-  if (end > begin) {
-    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
-  }
-#else
-  (void)data;
-  (void)bytes;
-#endif
-}
-
-// v.resize(n), with fresh storage populated before the zero-fill touches it.
-template <class T>
-void resize_populated(std::vector<T>& v, std::size_t n) {
-  if (v.capacity() < n) {
-    v.reserve(n);
-    populate_pages(v.data(), n * sizeof(T));
-  }
-  v.resize(n);
-}
-
 // The first n elements of a buffer that grows (never shrinks) to the largest size asked for,
 // by half its size at least, so that tables whose size varies from chunk to chunk stop
 // growing after a few chunks. No zero-fill pass: the callers write every element they read.
@@ -252,6 +223,23 @@ V first_elements(V& buffer, const char* label, std::size_t n) {
     }
   }
   return Kokkos::subview(buffer, std::make_pair(std::size_t{0}, n));
+}
+
+// Whether the kernels reach host memory (the CPU backends).
+constexpr bool kernels_reach_host =
+    Kokkos::SpaceAccessibility<Kokkos::DefaultExecutionSpace, Kokkos::HostSpace>::accessible;
+
+// A per-point workspace buffer of n elements: chunk memory (chunk_memory.hpp: 2 MiB pages)
+// viewed in place where the kernels reach host memory, else a device buffer (first_elements).
+template <class T>
+Kokkos::View<T*> point_buffer(ChunkVector<T>& host, Kokkos::View<T*>& device, const char* label,
+                              std::size_t n) {
+  if constexpr (kernels_reach_host) {
+    if (host.size() < n) resize_populated(host, n);
+    return Kokkos::View<T*>(host.data(), n);
+  } else {
+    return first_elements(device, label, n);
+  }
 }
 
 // The first rows x cols elements of such a buffer, as a row-major matrix.
@@ -539,9 +527,11 @@ struct FinishBlockPoints {
 struct ChunkResults::Workspace {
   model::PointView points;
   model::ResultView results;
-  ResultColumns columns;  // device buffers, where kernels cannot write host memory
-  Kokkos::View<double*> log_dL;
+  ResultColumns columns;         // device buffers, where kernels cannot write host memory
+  Kokkos::View<double*> log_dL;  // device buffers, where kernels cannot reach host memory
   KeyView keys;
+  ChunkVector<double> log_dL_host;  // else these
+  ChunkVector<std::int64_t> keys_host;
   // The factorial block path's per-chunk tables (evaluate_block_points), kept from chunk to
   // chunk as well: about 20 allocations per chunk otherwise, zero-filled, each a
   // synchronizing cudaMalloc and cudaFree on a GPU, and fresh pages to fault in on a host.
@@ -563,8 +553,11 @@ void evaluate_block_points(int n, const model::PointView& first_points,
                            const GroupView& groups, std::uint64_t first, std::uint64_t group_size,
                            std::uint64_t first_group, const ResultColumns& columns,
                            ChunkResults::Workspace& workspace, KernelStats& stats) {
-  const auto log_dL = first_elements(workspace.log_dL, "modesweep::block_log_dL", n);
-  const auto keys = first_elements(workspace.keys, "modesweep::block_keys", n);
+  const auto count = static_cast<std::size_t>(n);
+  const Kokkos::View<double*> log_dL =
+      point_buffer(workspace.log_dL_host, workspace.log_dL, "modesweep::block_log_dL", count);
+  const KeyView keys =
+      point_buffer(workspace.keys_host, workspace.keys, "modesweep::block_keys", count);
   const int n_groups = static_cast<int>(groups.extent(0));
 
   // Stage 0: one capacity-table row per run of groups with the same alpha (the outermost
@@ -760,8 +753,7 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
   grid.fill_points(begin, filled, out.points.data());
   // Where the kernels can reach host memory (the CPU backends) they read the host points and
   // write the host result columns in place; elsewhere both go through device buffers.
-  constexpr bool host_accessible =
-      Kokkos::SpaceAccessibility<Kokkos::DefaultExecutionSpace, Kokkos::HostSpace>::accessible;
+  constexpr bool host_accessible = kernels_reach_host;
   model::PointView points;
   if constexpr (host_accessible) {
     points = model::PointView(out.points.data(), filled);

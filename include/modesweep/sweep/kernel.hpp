@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "modesweep/grid/grid.hpp"
+#include "modesweep/sweep/chunk_memory.hpp"
 
 namespace modesweep::sweep {
 
@@ -35,9 +36,10 @@ struct ChunkResults {
   // min(count, group size), which is all evaluate_chunk leaves here then (grid::Grid::point
   // gives any point).
   std::vector<model::ModelPoint> points;
-  std::vector<double> dL, eps_N, eps_D, eps_tau;
-  std::vector<std::int8_t> bottleneck;
-  std::vector<double> mc_mean, mc_stderr, mc_q05, mc_q50, mc_q95;
+  // chunk-sized: on 2 MiB pages where the system has them (chunk_memory.hpp)
+  ChunkVector<double> dL, eps_N, eps_D, eps_tau;
+  ChunkVector<std::int8_t> bottleneck;
+  ChunkVector<double> mc_mean, mc_stderr, mc_q05, mc_q50, mc_q95;
   KernelStats stats;  // reset by resize
   // Device buffers kept from chunk to chunk (kernel.cpp): a sweep that reuses its
   // ChunkResults does not allocate, and fault in, chunk-sized memory for every chunk. Holds
