@@ -527,10 +527,12 @@ struct FinishBlockPoints {
 struct ChunkResults::Workspace {
   model::PointView points;
   model::ResultView results;
-  ResultColumns columns;         // device buffers, where kernels cannot write host memory
-  Kokkos::View<double*> log_dL;  // device buffers, where kernels cannot reach host memory
+  // Where the kernels cannot reach host memory: device buffers for the result columns and
+  // the per-point log dL and keys; where they can, the last two live in chunk memory instead.
+  ResultColumns columns;
+  Kokkos::View<double*> log_dL;
   KeyView keys;
-  ChunkVector<double> log_dL_host;  // else these
+  ChunkVector<double> log_dL_host;
   ChunkVector<std::int64_t> keys_host;
   // The factorial block path's per-chunk tables (evaluate_block_points), kept from chunk to
   // chunk as well: about 20 allocations per chunk otherwise, zero-filled, each a
@@ -753,9 +755,8 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
   grid.fill_points(begin, filled, out.points.data());
   // Where the kernels can reach host memory (the CPU backends) they read the host points and
   // write the host result columns in place; elsewhere both go through device buffers.
-  constexpr bool host_accessible = kernels_reach_host;
   model::PointView points;
-  if constexpr (host_accessible) {
+  if constexpr (kernels_reach_host) {
     points = model::PointView(out.points.data(), filled);
   } else {
     points = first_elements(workspace.points, "modesweep::chunk_points", filled);
@@ -785,7 +786,7 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
   if (!spec::has_exact(spec)) return;
 
   ResultColumns columns;
-  if constexpr (host_accessible) {
+  if constexpr (kernels_reach_host) {
     columns = ResultColumns{Kokkos::View<double*>(out.dL.data(), count),
                             Kokkos::View<double*>(out.eps_N.data(), count),
                             Kokkos::View<double*>(out.eps_D.data(), count),
@@ -825,7 +826,7 @@ void evaluate_chunk(const grid::Grid& grid, std::uint64_t begin, std::uint64_t c
         KOKKOS_LAMBDA(const int i) { columns.store(i, results(i)); });
   }
   Kokkos::fence();
-  if constexpr (!host_accessible) {
+  if constexpr (!kernels_reach_host) {
     using HostColumn =
         Kokkos::View<double*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
     Kokkos::deep_copy(HostColumn(out.dL.data(), count), columns.dL);
