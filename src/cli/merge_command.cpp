@@ -11,6 +11,7 @@
 #include <ostream>
 
 #include "modesweep/cli/collective_call.hpp"
+#include "modesweep/cli/number_option.hpp"
 #include "modesweep/cli/run.hpp"
 #include "modesweep/io/results_file.hpp"
 #include "modesweep/spec/sweep_spec.hpp"
@@ -31,7 +32,7 @@ MergeCommand::MergeCommand(CLI::App& parent)
       ->required();
   app_->add_option("--shards,-k", shards_, "K, the number of shards")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->transform(whole_number_at_least(1));
   app_->add_option("--out,-o", output_,
                    "merged file, as given to 'run --out' (default: the spec's output); shard "
                    "files are looked for beside it as <stem>.shard-I-of-K.h5");
@@ -43,7 +44,7 @@ MergeCommand::MergeCommand(CLI::App& parent)
   app_->add_option("--progress-interval", progress_interval_,
                    "seconds between progress lines when stderr is not a terminal")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_finite());
   app_->add_flag("--quiet,-q", quiet_, "no progress lines");
 }
 

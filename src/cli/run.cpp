@@ -1,5 +1,7 @@
 #include "modesweep/cli/run.hpp"
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
@@ -37,8 +39,11 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       "it is claimed to follow (see MODEL.md).",
       "modesweep");
   app.footer(std::string("modesweep ") + modesweep::version +
-             "; run 'modesweep <command> "
-             "--help' for a command's options.");
+             "; run 'modesweep <command> --help' for a command's options. Exit codes: 0 "
+             "success, 2 bad input or a refused run, 128 + N stopped by signal N, 1 any "
+             "other failure.");
+  app.set_version_flag("--version", fmt::format("modesweep {} (commit {})", modesweep::version,
+                                                modesweep::git_commit));
   // At most one command. "None" is reported after parsing, so that an unknown argument is
   // named in the error rather than hidden behind "a subcommand is required".
   app.require_subcommand(0, 1);

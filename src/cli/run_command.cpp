@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "modesweep/cli/collective_call.hpp"
+#include "modesweep/cli/number_option.hpp"
 #include "modesweep/cli/run.hpp"
 #include "modesweep/io/results_file.hpp"
 #include "modesweep/spec/sweep_spec.hpp"
@@ -66,13 +67,15 @@ std::string check_shard_text(const std::string& text) {
 RunCommand::RunCommand(CLI::App& parent)
     : app_(parent.add_subcommand(
           "run",
-          "Run a sweep spec (TOML): evaluate every grid point with the exact evaluator on all "
-          "MPI ranks and write one HDF5 results file. Use under mpirun/srun for several ranks; "
+          "Run a sweep spec (TOML): evaluate every grid point (the exact loss, Monte Carlo or "
+          "both, as the spec's mode says) on all MPI ranks and write one HDF5 results file. Use "
+          "under mpirun/srun for several ranks; "
           "interrupted runs (SIGTERM, SIGINT, SIGUSR1, a kill) continue with --resume.")) {
   app_->add_option("spec", spec_path_, "sweep spec file (TOML), e.g. jobs/demo.toml")
       ->required();  // read by rank 0 only: other ranks may not see the path
   app_->add_option("--out,-o", output_,
-                   "results file (default: the spec's output, else <spec name>.h5)");
+                   "results file (default: the spec's output, else the spec file's name with its "
+                   "extension replaced by .h5, in the current directory)");
   app_->add_flag("--resume", resume_,
                  "continue the results file: compute only the chunks it lacks (starts a new "
                  "file when there is none)");
@@ -83,11 +86,11 @@ RunCommand::RunCommand(CLI::App& parent)
   app_->add_option("--max-points", max_points_,
                    "refuse grids with more points than this (a typo guard)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->transform(whole_number_at_least(1));
   app_->add_option("--progress-interval", progress_interval_,
                    "seconds between progress lines when stderr is not a terminal")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_finite());
   app_->add_option("--shard", shard_text_,
                    "compute only shard I of K (I/K, 0 <= I < K): a contiguous run of whole "
                    "chunks, written to <output stem>.shard-I-of-K.h5; join the K shard files "

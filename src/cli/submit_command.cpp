@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <ostream>
 
+#include "modesweep/cli/number_option.hpp"
 #include "modesweep/cli/run.hpp"
 #include "modesweep/slurm/submit.hpp"
 #include "modesweep/spec/sweep_spec.hpp"
@@ -22,13 +23,14 @@ SubmitCommand::SubmitCommand(CLI::App& parent)
           "itself before its time limit and resumes, so any --time finishes the grid.")) {
   app_->add_option("spec", spec_path_, "sweep spec file (TOML)")->required();
   app_->add_option("--out,-o", output_,
-                   "results file (default: the spec's output, else <spec name>.h5)");
+                   "results file (default: the spec's output, else the spec file's name with its "
+                   "extension replaced by .h5, in the current directory)");
   app_->add_option("--nodes,-N", nodes_, "nodes of the sweep (of each array task)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->transform(whole_number_at_least(1));
   app_->add_option("--ntasks,-n", ntasks_, "MPI ranks of the sweep (of each array task)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->transform(whole_number_at_least(1));
   app_->add_option("--time,-t", time_,
                    "time limit of the sweep (of each array task): minutes, H:M:S, D-H:M:S, "
                    "...; the sweep stops --warn-seconds before it, requeues and resumes")
@@ -54,7 +56,7 @@ SubmitCommand::SubmitCommand(CLI::App& parent)
                    "one)");
   app_->add_option("--max-points", max_points_, "refuse grids with more points than this")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->transform(whole_number_at_least(1));
   app_->add_flag("--dry-run", dry_run_, "print the rendered scripts and the submit command only");
 }
 

@@ -387,6 +387,34 @@ TEST(CliRun, GridOverMaxPointsIsRefused) {
                    {"axes", "48 points", "--max-points"});
 }
 
+TEST(CliRun, CountAndIntervalOptionsNameTheirRange) {
+  const std::string spec = write_temp("counts.toml", small_spec);
+  const std::string whole = "must be a whole number from 1 to 18446744073709551615";
+  const auto run = [&](const std::string& option) {
+    return modesweep("run '" + spec + "' --dry-run " + option);
+  };
+  expect_bad_input(run("--max-points 0"), {"--max-points: 0 is out of range: " + whole});
+  expect_bad_input(run("--max-points 2.5"), {"--max-points: 2.5 is out of range"});
+  expect_bad_input(run("--max-points 1e30"), {"--max-points: 1e30 is out of range"});
+  expect_bad_input(run("--max-points 99999999999999999999"), {"is out of range: " + whole});
+  expect_bad_input(run("--max-points abc"), {"'abc' is not a number"});
+  // 1e9 notation, as in specs
+  EXPECT_EQ(run("--max-points 1e2").status, 0);
+  expect_bad_input(run("--max-points 4e1"), {"48 points", "--max-points = 40"});
+  for (const char* interval : {"0", "-1", "nan", "inf"}) {
+    expect_bad_input(run(std::string("--progress-interval ") + interval),
+                     {"--progress-interval", "must be a finite number > 0"});
+  }
+  expect_bad_input(modesweep("merge '" + spec + "' --shards 0"), {"--shards: 0", whole});
+}
+
+TEST(CliHelp, VersionFlagPrintsVersionAndCommit) {
+  const CommandResult run = modesweep("--version");
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(run.out.rfind("modesweep ", 0), 0u) << run.out;
+  EXPECT_NE(run.out.find("(commit "), std::string::npos) << run.out;
+}
+
 TEST(CliRun, RunsShowsRefusesExistingAndResumesComplete) {
   const std::string spec = write_temp("ok.toml", small_spec);
   const std::string out = temp_path("ok.h5");

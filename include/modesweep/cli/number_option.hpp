@@ -12,6 +12,13 @@ namespace modesweep::cli {
 // validate_point, which knows the domain.
 CLI::Validator number_or_inf();
 
+// A CLI11 transform for counts (points, shards, ranks): a whole number >= `min`, as digits or
+// in 1e9 notation, rewritten to plain digits; fails with the valid range otherwise.
+CLI::Validator whole_number_at_least(std::uint64_t min);
+
+// A CLI11 check for a finite number > 0 (seconds between progress lines).
+CLI::Validator positive_finite();
+
 // Adds `--name` storing into `target`, parsed through number_or_inf().
 CLI::Option* add_number_option(CLI::App& app, const std::string& name, double& target,
                                const std::string& description);
