@@ -12,15 +12,27 @@ namespace modesweep::cli {
 namespace {
 
 // "complete", or what an unfinished file is and how to finish it.
-std::string status_text(const io::ResultsSummary& s) {
+// The run arguments that resume the file at `path`: its --out, and a shard file's --shard
+// (whose --out is the merged file's name, sweep::shard_path).
+std::string resume_arguments(const std::string& path, const io::ResultsSummary& s) {
+  if (s.attributes.count("shard_count") == 0) return fmt::format("--out {} --resume", path);
+  const std::string index = s.attribute("shard_index"), count = s.attribute("shard_count");
+  std::string merged = path;
+  const std::string suffix = fmt::format(".shard-{}-of-{}.h5", index, count);
+  if (merged.size() > suffix.size() &&
+      merged.compare(merged.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    merged.replace(merged.size() - suffix.size(), suffix.size(), ".h5");
+  }
+  return fmt::format("--out {} --shard {}/{} --resume", merged, index, count);
+}
+
+std::string status_text(const std::string& path, const io::ResultsSummary& s) {
   auto it = s.attributes.find("status");
   const std::string status = it != s.attributes.end() ? it->second : "unknown";
   if (status == io::status_complete && s.chunks_done == s.chunks_total) return "complete";
   const std::string state = status == io::status_running ? "running, or killed" : status;
-  return fmt::format(
-      "INCOMPLETE ({}): {} of {} chunks done; finish with modesweep run SPEC "
-      "--resume",
-      state, s.chunks_done, s.chunks_total);
+  return fmt::format("INCOMPLETE ({}): {} of {} chunks done; finish with modesweep run SPEC {}",
+                     state, s.chunks_done, s.chunks_total, resume_arguments(path, s));
 }
 
 std::string axis_text(const std::vector<double>& v) {
@@ -84,7 +96,7 @@ int ShowCommand::run(std::ostream& out) const {
   }
 
   out << fmt::format("file        {}\n", path_);
-  out << fmt::format("status      {}\n", status_text(s));
+  out << fmt::format("status      {}\n", status_text(path_, s));
   out << fmt::format("design      {}, {} points in {} chunks of {}\n", s.attribute("design"),
                      points, s.chunks_total, s.chunk_points);
   if (s.attributes.count("shard_count") != 0) {

@@ -159,6 +159,7 @@ template <class T>
 void write_number_attribute(hid_t object, const char* name, T value, hid_t mem_type,
                             hid_t file_type) {
   Handle scalar(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar dataspace");
+  if (H5Aexists(object, name) > 0) check(H5Adelete(object, name), std::string("replace ") + name);
   Handle attr(H5Acreate2(object, name, file_type, scalar.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
               std::string("create attribute ") + name);
   check(H5Awrite(attr.get(), mem_type, &value), std::string("write attribute ") + name);
@@ -429,6 +430,20 @@ int open_to_sync(const std::string& path, MPI_Comm comm) {
   }
   return fd;
 }
+
+// The attributes that describe the run writing the file (its last run, after a resume), and
+// status "running".
+void write_run_attributes(hid_t root, const RunAttributes& attributes) {
+  write_string_attribute(root, "modesweep_version", attributes.modesweep_version);
+  write_string_attribute(root, "git_commit", attributes.git_commit);
+  write_string_attribute(root, "kokkos_version", attributes.kokkos_version);
+  write_string_attribute(root, "kokkos_backend", attributes.kokkos_backend);
+  write_uint64_attribute(root, "mpi_size", static_cast<std::uint64_t>(attributes.mpi_size));
+  write_string_attribute(root, "start_time", attributes.start_time);
+  write_string_attribute(root, "end_time", "");
+  write_string_attribute(root, "status", status_running);
+}
+
 }  // namespace
 
 ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const grid::Grid& grid,
@@ -549,14 +564,7 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
   if (attributes.merged_shards > 0) {
     write_uint64_attribute(root, "merged_shards", attributes.merged_shards);
   }
-  write_string_attribute(root, "modesweep_version", attributes.modesweep_version);
-  write_string_attribute(root, "git_commit", attributes.git_commit);
-  write_string_attribute(root, "kokkos_version", attributes.kokkos_version);
-  write_string_attribute(root, "kokkos_backend", attributes.kokkos_backend);
-  write_uint64_attribute(root, "mpi_size", static_cast<std::uint64_t>(attributes.mpi_size));
-  write_string_attribute(root, "start_time", attributes.start_time);
-  write_string_attribute(root, "end_time", "");
-  write_string_attribute(root, "status", status_running);
+  write_run_attributes(root, attributes);
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush the results file");
   out.sync_fd_ = open_to_sync(path, comm);
   return out;
@@ -796,6 +804,13 @@ void ResultsFile::finish_rounds() {
   MPI_Barrier(comm_);
   check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
 }
+
+void ResultsFile::record_run(const RunAttributes& attributes) {
+  write_run_attributes(file_, attributes);
+  check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "flush the results file");
+}
+
+std::string ResultsFile::status() const { return read_attribute_text(file_, "status"); }
 
 void ResultsFile::set_status(const std::string& status, const std::string& end_time) {
   finish_rounds();

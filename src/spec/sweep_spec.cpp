@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <optional>
@@ -407,6 +408,11 @@ SweepSpec parse_spec(std::string_view text, const std::string& source_name,
 }
 
 std::string read_spec_text(const std::string& path) {
+  // An ifstream opens a directory and reads nothing: it would pass for an empty spec.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw SpecError(fmt::format("{}: is a directory, not a spec file", path));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw SpecError(fmt::format("{}: cannot read the spec file", path));
   std::ostringstream text;

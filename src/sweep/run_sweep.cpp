@@ -185,6 +185,41 @@ void check_shard(const spec::SweepSpec& spec, Shard shard) {
   }
 }
 
+namespace {
+
+// Why `path` cannot take a run's results ("" when it can); sets `exists`. Rank 0 only.
+std::string check_output_path(const std::string& path, const std::string& spec_path,
+                              const RunOptions& options, int& exists) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  exists = fs::exists(status) ? 1 : 0;
+  if (fs::is_directory(status)) {
+    return fmt::format(
+        "{} is a directory: the output (--out or the spec's output) must name a file", path);
+  }
+  if (exists != 0 && fs::equivalent(path, spec_path, error)) {
+    return fmt::format("{} is the spec file itself: write the results elsewhere with --out", path);
+  }
+  if (exists != 0 && !options.resume && !options.force) {
+    return fmt::format("{} exists: rerun with --resume to finish it, or --force to overwrite it",
+                       path);
+  }
+  // The first existing ancestor must be a directory (create_directories gives a confusing
+  // message otherwise).
+  for (fs::path dir = fs::path(path).parent_path(); !dir.empty(); dir = dir.parent_path()) {
+    const fs::file_status s = fs::status(dir, error);
+    if (!fs::exists(s)) continue;
+    if (!fs::is_directory(s)) {
+      return fmt::format("{} is not a directory: cannot write {} under it", dir.string(), path);
+    }
+    break;
+  }
+  return "";
+}
+
+}  // namespace
+
 RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
                     const mpi::communicator& comm, std::ostream& log) {
   const auto t_start = Clock::now();
@@ -195,6 +230,17 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
   ChunkLayout layout{grid.size(), spec.chunk_points};
   report.points = shard_extent(layout, options.shard).points.count;
 
+  // Decided on rank 0, so that every rank takes the same branch: whether the file exists,
+  // and what refuses the run (the same checks for a dry run, which creates nothing).
+  int exists = 0;
+  std::string refusal;
+  if (comm.rank() == 0) {
+    refusal = check_output_path(report.path, spec.source_name, options, exists);
+  }
+  mpi::broadcast(comm, exists, 0);
+  mpi::broadcast(comm, refusal, 0);
+  if (!refusal.empty()) throw RunRefused(refusal);
+
   if (options.dry_run) {
     report.outcome = RunOutcome::dry_run;
     report.chunks = shard_extent(layout, options.shard).chunks;
@@ -202,19 +248,17 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
     return report;
   }
 
-  // Decide between create and resume on rank 0, so that every rank takes the same branch.
-  int exists = 0;
-  if (comm.rank() == 0) exists = std::filesystem::exists(report.path) ? 1 : 0;
-  mpi::broadcast(comm, exists, 0);
-  if (exists != 0 && !options.resume && !options.force) {
-    throw RunRefused(fmt::format(
-        "{} exists: rerun with --resume to finish it, or --force to overwrite it", report.path));
-  }
   if (comm.rank() == 0) {
     const auto parent = std::filesystem::path(report.path).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
+    std::error_code error;
+    if (!parent.empty()) std::filesystem::create_directories(parent, error);
+    if (error) {
+      refusal = fmt::format("cannot create the directory {} for {}: {}", parent.string(),
+                            report.path, error.message());
+    }
   }
-  comm.barrier();
+  mpi::broadcast(comm, refusal, 0);
+  if (!refusal.empty()) throw RunRefused(refusal);
   const bool resuming = exists != 0 && options.resume;
   io::ResultsFile file =
       resuming
@@ -241,13 +285,19 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
                        extent.chunks - pending.size(), extent.chunks, pending.size());
   }
   if (pending.empty() && resuming) {
-    std::string end = comm.rank() == 0 ? utc_now() : std::string();
-    mpi::broadcast(comm, end, 0);
-    file.set_status(io::status_complete, end);
+    // Nothing to compute: a complete file stays as it is, bit for bit. One whose last chunk
+    // was flagged before the run could mark it complete is marked now.
+    if (file.status() != io::status_complete) {
+      std::string end = comm.rank() == 0 ? utc_now() : std::string();
+      mpi::broadcast(comm, end, 0);
+      file.set_status(io::status_complete, end);
+    }
     report.outcome = RunOutcome::already_complete;
     report.seconds = seconds_since(t_start);
     return report;
   }
+  // The file's run attributes describe its last run (README, "Resume").
+  if (resuming) file.record_run(run_attributes(comm));
 
   Progress progress(log, options.live_progress, options.progress_interval, report.points,
                     done_points);

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -439,10 +440,39 @@ TEST(CliRun, RunsShowsRefusesExistingAndResumesComplete) {
   EXPECT_NE(json.out.find("\"chunks_total\": 7"), std::string::npos) << json.out;
 
   expect_bad_input(modesweep("run '" + spec + "' --out '" + out + "'"), {"exists", "--resume"});
+  // ... also as a dry run, which says what the run would do
+  expect_bad_input(modesweep("run '" + spec + "' --out '" + out + "' --dry-run"),
+                   {"exists", "--resume"});
+  const std::string complete_bytes = read_file(out);
   const CommandResult again = modesweep("run '" + spec + "' --out '" + out + "' --resume");
   EXPECT_EQ(again.status, 0) << again.err;
   EXPECT_NE(again.out.find("already complete"), std::string::npos) << again.out;
+  EXPECT_TRUE(read_file(out) == complete_bytes) << "nothing to do, yet the file changed";
   EXPECT_EQ(modesweep("run '" + spec + "' --out '" + out + "' --force -q").status, 0);
+}
+
+TEST(CliRun, RefusesOutputPathsThatCannotHoldResults) {
+  const std::string spec = write_temp("paths.toml", small_spec);
+  // the spec itself, even with --force: it would be overwritten by the results
+  expect_bad_input(modesweep("run '" + spec + "' --out '" + spec + "' --force"),
+                   {spec, "is the spec file itself"});
+  EXPECT_EQ(read_file(spec), small_spec);
+  // a directory, with or without --force
+  const std::string dir = temp_path("paths-dir");
+  std::filesystem::create_directories(dir);
+  expect_bad_input(modesweep("run '" + spec + "' --out '" + dir + "'"), {dir, "is a directory"});
+  expect_bad_input(modesweep("run '" + spec + "' --out '" + dir + "' --force"),
+                   {dir, "is a directory"});
+  // under a file
+  expect_bad_input(modesweep("run '" + spec + "' --out '" + spec + "/x.h5'"),
+                   {spec, "is not a directory"});
+  // a spec path that is a directory
+  expect_bad_input(modesweep("run '" + dir + "'"), {dir, "is a directory, not a spec file"});
+  // a dry run creates no directory
+  const CommandResult dry = modesweep("run '" + spec + "' --out '" + dir + "/new/x.h5' --dry-run");
+  EXPECT_EQ(dry.status, 0) << dry.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/new"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CliRun, MonteCarloOnlyFilesHoldTheMcDatasets) {

@@ -116,17 +116,29 @@ def interrupted_then_resumed(r, name, interrupt, resume_ranks, reference, expect
     if expect_exit is not None:
         check(proc.returncode == expect_exit, f"{name}: exit {proc.returncode}, expected {expect_exit}")
     status, done, total = r.status(out)
+    with h5py.File(out, "r", locking=False) as f:
+        started = f.attrs["start_time"]
     if expect_status is not None:
         check(status == expect_status, f"{name}: status {status!r}, expected {expect_status!r}")
     check(status != "complete" and done < total,
           f"{name}: interrupted file says {status!r} with {done}/{total} chunks")
-    check("INCOMPLETE" in r.show(out), f"{name}: show does not flag the file as incomplete")
+    shown = r.show(out)
+    check("INCOMPLETE" in shown, f"{name}: show does not flag the file as incomplete")
+    check(f"--out {out} --resume" in shown, f"{name}: show's resume command lacks --out: {shown}")
     refused = r.run(2, out)
     check(refused.returncode == 2 and "exists" in refused.stderr,
           f"{name}: rerun without --resume was not refused: {refused.returncode} {refused.stderr}")
     resumed = r.run(resume_ranks, out, "--resume", "-q")
     check(resumed.returncode == 0, f"{name}: resume failed: {resumed.stderr}")
     check(r.status(out)[0] == "complete", f"{name}: resumed file is not complete")
+    # The run attributes describe the last run: its rank count, and a start no earlier than
+    # the interrupted run's (ISO 8601 UTC strings order as the times do).
+    with h5py.File(out, "r", locking=False) as f:
+        check(int(f.attrs["mpi_size"]) == resume_ranks,
+              f"{name}: mpi_size {f.attrs['mpi_size']} after a resume on {resume_ranks} rank(s)")
+        check(f.attrs["start_time"] >= started and f.attrs["end_time"] >= f.attrs["start_time"],
+              f"{name}: start_time {f.attrs['start_time']!r} (interrupted run {started!r}), "
+              f"end_time {f.attrs['end_time']!r}")
     r.compare(reference, out)
     print(f"resume_test: {name}: interrupted at {done}/{total} chunks ({status}), resumed on "
           f"{resume_ranks} rank(s): identical")
@@ -233,8 +245,12 @@ def main():
     disk_full_then_resumed(r, reference, "600k" if small else "3m")
 
     # A resume of a complete file does nothing; --force starts over.
+    with open(reference, "rb") as f:
+        before = f.read()
     again = r.run(1, reference, "--resume")
     check(again.returncode == 0 and "already complete" in again.stdout, "resume of a complete file")
+    with open(reference, "rb") as f:
+        check(f.read() == before, "a resume of a complete file changed the file")
     # A different spec cannot resume the file.
     other = os.path.join(workdir, "other.toml")
     with open(other, "w") as f:

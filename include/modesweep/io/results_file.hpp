@@ -123,6 +123,13 @@ class ResultsFile {
   // every rank's flags (chunk_done) afterwards.
   void finish_rounds();
 
+  // Collective, before a resume's first write_round: the run attributes (version, commit,
+  // Kokkos, mpi_size, start_time) become this run's, end_time empty, status "running".
+  void record_run(const RunAttributes& attributes);
+
+  // The root attribute `status` (status_running, status_interrupted or status_complete).
+  std::string status() const;
+
   // Commits the last round, sets root attributes `status` and `end_time` and flushes.
   void set_status(const std::string& status, const std::string& end_time);
 
