@@ -996,16 +996,29 @@ std::vector<std::string> attached_scale_names(hid_t ds) {
 double results_data_bytes(const grid::Grid& grid, std::uint64_t points, bool whole_factorial) {
   whole_factorial = whole_factorial && grid.is_factorial();
   const std::vector<std::uint64_t> shape = grid.shape();
+  // The elements a dataset allocates: whole storage chunks (create_dataset allocates every
+  // chunk at creation), so the edges of each dimension are rounded up to its chunk.
+  const auto allocated = [](const std::vector<std::uint64_t>& dims) {
+    const std::vector<hsize_t> chunk = storage_chunk(dims);
+    double elements = 1.0;
+    for (std::size_t d = 0; d < dims.size(); ++d) {
+      elements *= static_cast<double>((dims[d] + chunk[d] - 1) / chunk[d] * chunk[d]);
+    }
+    return elements;
+  };
+  const double per_point = allocated({points});
   // otherwise a `point` index, and for a design one column per axis
   const int columns = whole_factorial ? 0 : grid.is_factorial() ? 1 : spec::axis_count + 1;
-  double bytes = 8.0 * columns * static_cast<double>(points);
+  double bytes = 8.0 * columns * per_point;
+  if (whole_factorial) {  // the coordinates
+    for (std::uint64_t n : shape) bytes += 8.0 * allocated({n});
+  }
   for (const ResultColumn& column : result_columns) {
     if (!column_in(column, grid.spec().mode)) continue;
-    double values = static_cast<double>(points);
-    const std::vector<bool> kept = kept_dimensions(column, whole_factorial, shape.size());
-    if (whole_factorial && reduced(kept)) {
-      values = 1.0;
-      for (std::uint64_t n : kept_shape(shape, kept)) values *= static_cast<double>(n);
+    double values = per_point;
+    if (whole_factorial) {
+      const std::vector<bool> kept = kept_dimensions(column, whole_factorial, shape.size());
+      values = allocated(reduced(kept) ? kept_shape(shape, kept) : shape);
     }
     bytes += values * (column.values == nullptr ? 1.0 : 8.0);
   }

@@ -503,10 +503,42 @@ TEST(CliRun, DryRunComputesNothing) {
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_NE(run.out.find("dry run: 48 points"), std::string::npos) << run.out;
   // 48 points x (dL 8 + bottleneck 1 bytes) + eps_N over alpha, gamma, N (2 x 1 x 6) + eps_D
-  // over alpha, D (2 x 2) + eps_tau over alpha, beta, tau (2 x 1 x 2), 8 bytes each: 592 bytes
-  EXPECT_NE(run.out.find("(about 0.000592 MB)"), std::string::npos) << run.out;
+  // over alpha, D (2 x 2) + eps_tau over alpha, beta, tau (2 x 1 x 2), 8 bytes each: 592 bytes,
+  // and 2 + 1 + 2 + 2 + 1 + 6 coordinates, 8 bytes each: 704 bytes
+  EXPECT_NE(run.out.find("(about 0.000704 MB)"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("estimated time"), std::string::npos) << run.out;
   EXPECT_FALSE(std::ifstream(out).good());
+}
+
+TEST(CliRun, DryRunSizeCountsWholeStorageChunks) {
+  const std::string spec = write_temp("padded.toml", R"([sweep]
+chunk_points = 65536
+[axes]
+alpha = 1.5
+beta = 1.0
+gamma = [0.5, 0.75, 1.0]
+N = {logspace = [1e2, 1e8, 30000]}
+D = 1e6
+tau = inf
+)");
+  const std::string out = temp_path("padded.h5");
+  std::remove(out.c_str());
+  // Storage chunks take the trailing axes first, up to 65,536 elements (results_file.cpp):
+  // N whole (30,000), then 2 of the 3 gammas, so gamma is allocated as 4. dL (8 bytes) and
+  // bottleneck (1) over 4 x 30,000, eps_N (8) over alpha x gamma x N, the same 4 x 30,000;
+  // eps_D and eps_tau one value each: 120,000 x 17 + 16 = 2,040,016 bytes, where the values
+  // alone take 90,000 x 17 + 16 = 1,530,016; and the coordinates, 30,007 doubles (240,056
+  // bytes): 2,280,072 bytes.
+  const CommandResult dry = modesweep("run '" + spec + "' --out '" + out + "' --dry-run");
+  ASSERT_EQ(dry.status, 0) << dry.err;
+  EXPECT_NE(dry.out.find("(about 2.28 MB)"), std::string::npos) << dry.out;
+  const CommandResult run = modesweep("run '" + spec + "' --out '" + out + "' -q");
+  ASSERT_EQ(run.status, 0) << run.err;
+  // the file: that data plus its metadata (attributes, spec text, chunk indexes, flags)
+  const auto size = std::filesystem::file_size(out);
+  EXPECT_GE(size, 2280072u);
+  EXPECT_LE(size, 2280072u + 100000u);
+  std::remove(out.c_str());
 }
 
 TEST(CliShow, NonResultsFilesAreBadInput) {

@@ -160,9 +160,10 @@ class ResultsFile {
   std::future<int> data_sync_;  // the helper thread's fdatasync: 0 or an errno
 };
 
-// Bytes of the data (results, and design columns) a file of `points` points of the grid
+// Bytes of the data (results, coordinates or design columns) a file of `points` points of the grid
 // holds: a whole factorial file (`whole_factorial`) stores eps_N, eps_D, eps_tau over the
-// axes they depend on only. Metadata and progress flags not counted.
+// axes they depend on only; every dataset allocates whole storage chunks, edges included.
+// Metadata and progress flags not counted.
 double results_data_bytes(const grid::Grid& grid, std::uint64_t points, bool whole_factorial);
 
 // The results of points [begin, begin + count) of the grid, read serially from a results or
