@@ -75,8 +75,10 @@ std::vector<double> estimate_costs(const grid::Grid& grid, const ChunkLayout& la
   return all;
 }
 
+// `chunks_done`: of the file a resume would continue (the time is that of the rest).
 std::string dry_run(const grid::Grid& grid, const ChunkLayout& layout, Shard shard,
-                    const std::string& path, const mpi::communicator& comm) {
+                    const std::string& path, std::optional<std::uint64_t> chunks_done,
+                    const mpi::communicator& comm) {
   if (comm.rank() != 0) return {};
   // Time a few whole blocks (or runs of points) spread over the grid (or shard). A factorial
   // block shares its capacity panels over all its points (kernel.hpp), so a short run of one
@@ -99,20 +101,28 @@ std::string dry_run(const grid::Grid& grid, const ChunkLayout& layout, Shard sha
   }
   const double per_point =
       timed > 0 ? replica_scale * seconds_since(t0) / static_cast<double>(timed) : 0.0;
-  const double total = per_point * static_cast<double>(n) / comm.size();
+  // Chunks are equal but for the last: the points left, closely enough for an estimate.
+  const double left =
+      static_cast<double>(n) *
+      static_cast<double>(extent.chunks - std::min(chunks_done.value_or(0), extent.chunks)) /
+      static_cast<double>(std::max<std::uint64_t>(extent.chunks, 1));
+  const double total = per_point * left / comm.size();
   const std::string what =
       grid.is_factorial() ? "factorial grid" : spec::design_name(grid.spec().design);
   return fmt::format(
       "dry run: {} points ({}), {} chunks of {} points over {} rank(s)\n"
-      "output: {} (about {:.3g} MB)\n"
+      "output: {} (about {:.3g} MB){}\n"
       "estimated time: {} ({:.3g} us per point per rank, from {} sampled points)\n",
       n,
       shard.whole() ? what
                     : fmt::format("shard {} of {} of a {} of {} points, from point {}", shard.index,
                                   shard.count, what, grid.size(), extent.points.begin),
       extent.chunks, layout.chunk_points, comm.size(), path,
-      io::results_data_bytes(grid, n, shard.whole()) / 1e6, format_duration(total), per_point * 1e6,
-      timed);
+      io::results_data_bytes(grid, n, shard.whole()) / 1e6,
+      chunks_done ? fmt::format("; resume: {} of {} chunks done, {} to compute", *chunks_done,
+                                extent.chunks, extent.chunks - *chunks_done)
+                  : "",
+      format_duration(total), per_point * 1e6, timed);
 }
 
 }  // namespace
@@ -242,9 +252,28 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
   if (!refusal.empty()) throw RunRefused(refusal);
 
   if (options.dry_run) {
+    // A resume's dry run reads the file (rank 0, read-only): the spec text it was made from
+    // (the resume's first check, open_for_resume) and the chunks left.
+    std::optional<std::uint64_t> chunks_done;
+    if (exists != 0 && options.resume && comm.rank() == 0) {
+      try {
+        const io::ResultsSummary held = io::read_summary(report.path);
+        if (held.attribute("spec") != spec.text) {
+          refusal = fmt::format(
+              "{}: was made from a different spec text; resume needs the same spec (or use "
+              "--force to start over)",
+              report.path);
+        }
+        chunks_done = held.chunks_done;
+      } catch (const io::ResultsFileError& e) {
+        refusal = e.what();
+      }
+    }
+    mpi::broadcast(comm, refusal, 0);
+    if (!refusal.empty()) throw RunRefused(refusal);
     report.outcome = RunOutcome::dry_run;
     report.chunks = shard_extent(layout, options.shard).chunks;
-    report.dry_run_text = dry_run(grid, layout, options.shard, report.path, comm);
+    report.dry_run_text = dry_run(grid, layout, options.shard, report.path, chunks_done, comm);
     return report;
   }
 

@@ -112,6 +112,11 @@ def interrupted_then_resumed(r, name, interrupt, resume_ranks, reference, expect
     proc = r.start_and_wait_for_progress(2, out, extra=extra)
     interrupt(proc, out)
     proc.wait(timeout=60)
+    # No rank outlives the job: the file is what the interruption left.
+    deadline = time.monotonic() + 30
+    while rank_pids(out) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    check(not rank_pids(out), f"{name}: ranks still running after the job ended: {rank_pids(out)}")
     check(proc.returncode != 0, f"{name}: the interrupted run exited 0")
     if expect_exit is not None:
         check(proc.returncode == expect_exit, f"{name}: exit {proc.returncode}, expected {expect_exit}")
@@ -125,6 +130,10 @@ def interrupted_then_resumed(r, name, interrupt, resume_ranks, reference, expect
     shown = r.show(out)
     check("INCOMPLETE" in shown, f"{name}: show does not flag the file as incomplete")
     check(f"--out {out} --resume" in shown, f"{name}: show's resume command lacks --out: {shown}")
+    # a resume's dry run says what the resume would compute
+    dry = r.run(1, out, "--resume", "--dry-run")
+    check(dry.returncode == 0 and f"resume: {done} of {total} chunks done" in dry.stdout,
+          f"{name}: resume --dry-run: {dry.returncode} {dry.stdout} {dry.stderr}")
     refused = r.run(2, out)
     check(refused.returncode == 2 and "exists" in refused.stderr,
           f"{name}: rerun without --resume was not refused: {refused.returncode} {refused.stderr}")
@@ -196,6 +205,13 @@ def main():
     check(done.returncode == 0, f"reference run failed: {done.stderr}")
 
     def kill_all(proc, out):
+        # Open MPI starts each rank in a process group of its own: SIGKILL the ranks, then
+        # mpirun's group.
+        for pid in rank_pids(out):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         os.killpg(proc.pid, signal.SIGKILL)
 
     def the_two_ranks(out):
@@ -259,6 +275,11 @@ def main():
                               capture_output=True, text=True, env=mpi_run_env(1, ends_by_itself=True))
     check(mismatch.returncode == 2 and "different spec" in mismatch.stderr,
           f"resume with another spec: {mismatch.returncode} {mismatch.stderr}")
+    dry = subprocess.run(mpiexec + ["-n", "1", binary, "run", other, "--out", reference, "--resume",
+                                    "--dry-run"],
+                         capture_output=True, text=True, env=mpi_run_env(1, ends_by_itself=True))
+    check(dry.returncode == 2 and "different spec" in dry.stderr,
+          f"resume --dry-run with another spec: {dry.returncode} {dry.stderr}")
     print("resume_test: OK")
 
 
