@@ -233,7 +233,11 @@ SweepSpec parse_spec(std::string_view text, const std::string& source_name,
   r.check_keys(
       *sweep, "sweep.",
       {"name", "mode", "design", "output", "chunk_points", "replicas", "seed", "sampling"});
-  if (const toml::node* n = sweep->get("name")) spec.name = r.string(*n, "sweep.name");
+  if (const toml::node* n = sweep->get("name")) {
+    spec.name = r.string(*n, "sweep.name");
+    // it names the Slurm jobs and the runs' logs (modesweep submit)
+    if (spec.name.empty()) r.fail(n->source(), "sweep.name", "must not be empty (or leave it out)");
+  }
   if (const toml::node* n = sweep->get("mode")) {
     const std::string mode = r.string(*n, "sweep.mode");
     if (mode == "exact") {
@@ -257,7 +261,7 @@ SweepSpec parse_spec(std::string_view text, const std::string& source_name,
   if (spec.mode != Mode::exact) {
     const toml::node* n = sweep->get("replicas");
     if (n == nullptr) {
-      r.fail(sweep->source(), "sweep.replicas",
+      r.fail(sweep->get("mode")->source(), "sweep.replicas",
              fmt::format("missing: mode = \"{}\" needs the number of Monte Carlo replicas per "
                          "point, in [{}, {}]",
                          mode_name(spec.mode), min_replicas, max_replicas));

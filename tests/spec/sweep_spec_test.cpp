@@ -370,10 +370,12 @@ const std::vector<BadSpec>& bad_specs() {
        "inf is out of range"},
       {"ChunkPointsNan", with_sweep("chunk_points = nan"), 2, "nan", "sweep.chunk_points",
        "nan is not an integer"},
+      {"NameEmpty", with_sweep("name = \"\""), 2, "\"\"", "sweep.name",
+       "must not be empty (or leave it out)"},
       {"ModeUnknown", with_sweep("mode = \"fast\""), 2, "\"fast\"", "sweep.mode",
        "\"fast\": valid are \"exact\", \"mc\", \"both\""},
       // --- Monte Carlo settings in [sweep] ---
-      {"McWithoutReplicas", with_sweep("mode = \"mc\""), 1, "", "sweep.replicas",
+      {"McWithoutReplicas", with_sweep("mode = \"mc\""), 2, "\"mc\"", "sweep.replicas",
        "missing: mode = \"mc\" needs the number of Monte Carlo replicas per point, in [2, "
        "10000000]"},
       {"ReplicasWithExactMode", with_sweep("replicas = 10"), 2, "10", "sweep.replicas",
