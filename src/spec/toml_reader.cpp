@@ -82,7 +82,8 @@ std::uint64_t TomlReader::count(const toml::node& node, const std::string& key, 
   if (!d) fail(node.source(), key, fmt::format("must be an integer, not {}", type_name(node)));
   const double value = *d;
   if (!(std::floor(value) == value)) {
-    fail(node.source(), key, fmt::format("{} is not an integer", value));
+    fail(node.source(), key,
+         fmt::format("{} is not an integer: must be an integer in [{}, {}]", value, low, high));
   }
   // double(high) may round up (2^63 - 1 -> 2^63): check the converted value as well.
   if (!(value >= static_cast<double>(low) && value <= static_cast<double>(high) &&

@@ -386,7 +386,7 @@ const std::vector<BadSpec>& bad_specs() {
       {"ReplicasOne", with_sweep("mode = \"both\"\nreplicas = 1"), 3, "1", "sweep.replicas",
        "1 is out of range: must be an integer in [2, 10000000]"},
       {"ReplicasNotInteger", with_sweep("mode = \"both\"\nreplicas = 10.5"), 3, "10.5",
-       "sweep.replicas", "10.5 is not an integer"},
+       "sweep.replicas", "10.5 is not an integer: must be an integer in [2, 10000000]"},
       {"ReplicasString", with_sweep("mode = \"mc\"\nreplicas = \"100\""), 3, "\"100\"",
        "sweep.replicas", "integer"},
       {"McSeedNegative", with_sweep("mode = \"mc\"\nreplicas = 4\nseed = -1"), 4, "-1",
