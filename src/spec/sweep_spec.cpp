@@ -56,6 +56,13 @@ AxisSpec read_factorial_axis(const Reader& r, const toml::node& node, const std:
       axis.values.push_back(r.field_value(*list->get(i), fmt::format("{}[{}]", key, i), field));
     }
   } else if (const toml::table* table = node.as_table()) {
+    for (auto&& [name, value] : *table) {
+      if (name.str() == "range" || name.str() == "scale") {
+        r.fail(name.source(), key + "." + std::string(name.str()),
+               "belongs to sampled designs (design = \"latin-hypercube\" or \"sobol\"); a "
+               "factorial axis is a list, {linspace = [a, b, n]} or {logspace = [a, b, n]}");
+      }
+    }
     r.check_keys(*table, key + ".", {"linspace", "logspace", "with_inf"});
     const toml::node* lin = table->get("linspace");
     const toml::node* log = table->get("logspace");

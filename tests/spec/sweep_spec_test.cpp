@@ -140,7 +140,9 @@ const std::vector<BadSpec>& bad_specs() {
        "width_inf", "axes.N.width_inf",
        "unknown key; valid keys here: linspace, logspace, with_inf"},
       {"FactorialAxisGivenAsRange", factorial("alpha", "{range = [1.1, 4.0]}"), 4, "range",
-       "axes.alpha.range", "valid keys here: linspace, logspace, with_inf"},
+       "axes.alpha.range",
+       "belongs to sampled designs (design = \"latin-hypercube\" or \"sobol\"); a factorial "
+       "axis is a list, {linspace = [a, b, n]} or {logspace = [a, b, n]}"},
       {"UnknownDesignAxisKey", design("sobol", "N", "{range = [1e6, 1e12], scal = \"log\"}"), 10,
        "scal", "axes.N.scal", "unknown key; valid keys here: range, scale"},
       {"DesignAxisGivenAsLinspace", design("sobol", "alpha", "{linspace = [1.1, 4.0, 5]}"), 7,
