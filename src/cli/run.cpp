@@ -40,8 +40,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
       "modesweep");
   app.footer(std::string("modesweep ") + modesweep::version +
              "; run 'modesweep <command> --help' for a command's options. Exit codes: 0 "
-             "success, 2 bad input or a refused run, 128 + N stopped by signal N, 1 any "
-             "other failure.");
+             "success; 2 bad input, a refused run or a results file that cannot be used; "
+             "128 + N stopped by signal N; 1 any other failure.");
   app.set_version_flag("--version", fmt::format("modesweep {} (commit {})", modesweep::version,
                                                 modesweep::git_commit));
   // At most one command. "None" is reported after parsing, so that an unknown argument is

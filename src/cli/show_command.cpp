@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <ostream>
 
 #include "modesweep/io/json_object.hpp"
@@ -12,18 +15,33 @@ namespace modesweep::cli {
 namespace {
 
 // "complete", or what an unfinished file is and how to finish it.
+// A path as a shell word: as it is when it is plain, else in single quotes.
+std::string shell_word(const std::string& path) {
+  const bool plain = !path.empty() && std::all_of(path.begin(), path.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || std::strchr("_./+-=,:@%", c);
+  });
+  if (plain) return path;
+  std::string quoted = "'";
+  for (const char c : path) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 // The run arguments that resume the file at `path`: its --out, and a shard file's --shard
-// (whose --out is the merged file's name, sweep::shard_path).
+// (whose --out is the merged file's name, from which sweep::shard_path derives the shard's).
 std::string resume_arguments(const std::string& path, const io::ResultsSummary& s) {
-  if (s.attributes.count("shard_count") == 0) return fmt::format("--out {} --resume", path);
-  const std::string index = s.attribute("shard_index"), count = s.attribute("shard_count");
-  std::string merged = path;
-  const std::string suffix = fmt::format(".shard-{}-of-{}.h5", index, count);
-  if (merged.size() > suffix.size() &&
-      merged.compare(merged.size() - suffix.size(), suffix.size(), suffix) == 0) {
-    merged.replace(merged.size() - suffix.size(), suffix.size(), ".h5");
+  if (s.attributes.count("shard_count") == 0) {
+    return fmt::format("--out {} --resume", shell_word(path));
   }
-  return fmt::format("--out {} --shard {}/{} --resume", merged, index, count);
+  const std::string index = s.attribute("shard_index"), count = s.attribute("shard_count");
+  const std::string suffix = fmt::format(".shard-{}-of-{}.h5", index, count);
+  if (path.size() <= suffix.size() ||
+      path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    // renamed: run looks for the shard under the name it derives from --out
+    return fmt::format("--out M.h5 --shard {}/{} --resume, after renaming this file M{}", index,
+                       count, suffix);
+  }
+  const std::string merged = path.substr(0, path.size() - suffix.size()) + ".h5";
+  return fmt::format("--out {} --shard {}/{} --resume", shell_word(merged), index, count);
 }
 
 std::string status_text(const std::string& path, const io::ResultsSummary& s) {

@@ -240,8 +240,10 @@ Handle create_dataset(hid_t file, const char* name, hid_t file_type,
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create a dataset property list");
   const std::vector<hsize_t> chunk = storage_chunk(shape);
   check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "chunk a dataset");
-  // Space is allocated now and never filled: after creation only raw data is written, so a
-  // killed run leaves consistent metadata; chunk_done says which values are real.
+  // Space is allocated now and never filled: after creation only raw data is written into a
+  // dataset, so a killed run leaves its chunk index consistent; chunk_done says which values
+  // are real. (The root's status and run attributes are rewritten, each time followed by a
+  // flush, only at the start of a resume and at the end of a run.)
   check(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), "set early allocation");
   check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), "disable fill values");
   return Handle(H5Dcreate2(file, name, file_type, s.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
@@ -570,6 +572,76 @@ ResultsFile ResultsFile::create(const std::string& path, MPI_Comm comm, const gr
   return out;
 }
 
+namespace {
+
+// The checks of a file before a resume (open_for_resume, resumable_chunks_done): a modesweep
+// results file, of the same spec text, of this build's format and layout, of the same shard.
+// Returns its chunk size; throws ResultsFileRefused.
+std::uint64_t check_resumable(hid_t file, const std::string& path, const grid::Grid& grid,
+                              sweep::Shard shard) {
+  try {
+    if (H5Aexists(file, "spec") <= 0 || H5Lexists(file, progress_group, H5P_DEFAULT) <= 0) {
+      throw ResultsFileRefused(fmt::format(
+          "{}: not a modesweep results file (no spec or sweep_progress); use --force to overwrite",
+          path));
+    }
+    if (read_attribute_text(file, "spec") != grid.spec().text) {
+      throw ResultsFileRefused(fmt::format(
+          "{}: was made from a different spec text; resume needs the same spec (or use --force "
+          "to start over)",
+          path));
+    }
+    // The layout must be the one this build makes from that spec.
+    const auto refuse = [&](const std::string& what) {
+      throw ResultsFileRefused(fmt::format("{}: {}; use --force to start over", path, what));
+    };
+    if (H5Aexists(file, "format_version") <= 0 ||
+        read_attribute_text(file, "format_version") != std::to_string(results_format_version)) {
+      refuse(fmt::format("results format differs from this build's (version {})",
+                         results_format_version));
+    }
+    if (read_attribute_text(file, "n_points") != std::to_string(grid.size())) {
+      refuse("holds another number of points than the spec describes");
+    }
+    const sweep::Shard held = file_shard(file);
+    if (held.index != shard.index || held.count != shard.count) {
+      const auto name = [](sweep::Shard s) {
+        return s.whole() ? std::string("the whole grid")
+                         : fmt::format("shard {}/{}", s.index, s.count);
+      };
+      refuse(fmt::format("holds {}, not {}", name(held), name(shard)));
+    }
+    Handle done(H5Dopen2(file, progress_dataset, H5P_DEFAULT), H5Dclose, "open chunk_done");
+    const std::uint64_t chunk_points = std::stoull(read_attribute_text(done.get(), "chunk_points"));
+    if (chunk_points == 0) refuse("chunk_points is 0");
+    const std::vector<std::uint64_t> shape = dataset_shape(done.get());
+    const sweep::ChunkLayout layout{grid.size(), chunk_points};
+    if (!shard.whole() && shard.count > layout.chunk_count()) refuse("its chunk size differs");
+    const sweep::ShardExtent extent = sweep::shard_extent(layout, shard);
+    if (shape.size() != 1 || shape[0] != extent.chunks) {
+      refuse("its chunk bookkeeping does not match its chunk size");
+    }
+    // the result datasets, of the shapes this build gives them (ResultsFile::shape_)
+    const std::vector<std::uint64_t> expected =
+        shard.whole() ? grid.shape() : std::vector<std::uint64_t>{extent.points.count};
+    for (const ResultColumn& column : result_columns) {
+      if (!column_in(column, grid.spec().mode)) continue;
+      const char* name = column.name;
+      if (H5Lexists(file, name, H5P_DEFAULT) <= 0)
+        refuse(fmt::format("dataset {} is missing", name));
+      Handle ds(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose, fmt::format("open {}", name));
+      if (dataset_shape(ds.get()) != kept_shape(expected, kept_dimensions(column, grid, expected)))
+        refuse(fmt::format("dataset {} has another shape", name));
+    }
+    return chunk_points;
+  } catch (const std::logic_error&) {  // std::stoull of an attribute that is not a number
+    throw ResultsFileRefused(fmt::format(
+        "{}: its bookkeeping attributes are not numbers; use --force to start over", path));
+  }
+}
+
+}  // namespace
+
 ResultsFile ResultsFile::open_for_resume(const std::string& path, MPI_Comm comm,
                                          const grid::Grid& grid, sweep::Shard shard) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -585,62 +657,8 @@ ResultsFile ResultsFile::open_for_resume(const std::string& path, MPI_Comm comm,
     throw ResultsFileRefused(fmt::format(
         "{}: cannot open as an HDF5 file to resume; remove it or run with --force", path));
   }
-  if (H5Aexists(file.get(), "spec") <= 0 ||
-      H5Lexists(file.get(), progress_group, H5P_DEFAULT) <= 0) {
-    throw ResultsFileRefused(fmt::format(
-        "{}: not a modesweep results file (no spec or sweep_progress); use --force to overwrite",
-        path));
-  }
-  if (read_attribute_text(file.get(), "spec") != grid.spec().text) {
-    throw ResultsFileRefused(fmt::format(
-        "{}: was made from a different spec text; resume needs the same spec (or use --force "
-        "to start over)",
-        path));
-  }
-  // The layout must be the one this build makes from that spec.
-  const auto refuse = [&](const std::string& what) {
-    throw ResultsFileRefused(fmt::format("{}: {}; use --force to start over", path, what));
-  };
-  if (H5Aexists(file.get(), "format_version") <= 0 ||
-      read_attribute_text(file.get(), "format_version") != std::to_string(results_format_version)) {
-    refuse(fmt::format("results format differs from this build's (version {})",
-                       results_format_version));
-  }
-  if (read_attribute_text(file.get(), "n_points") != std::to_string(grid.size())) {
-    refuse("holds another number of points than the spec describes");
-  }
-  const sweep::Shard held = file_shard(file.get());
-  if (held.index != shard.index || held.count != shard.count) {
-    const auto name = [](sweep::Shard s) {
-      return s.whole() ? std::string("the whole grid")
-                       : fmt::format("shard {}/{}", s.index, s.count);
-    };
-    refuse(fmt::format("holds {}, not {}", name(held), name(shard)));
-  }
-  std::uint64_t chunk_points = 0;
-  {
-    Handle done(H5Dopen2(file.get(), progress_dataset, H5P_DEFAULT), H5Dclose, "open chunk_done");
-    chunk_points = std::stoull(read_attribute_text(done.get(), "chunk_points"));
-    if (chunk_points == 0) refuse("chunk_points is 0");
-    const std::vector<std::uint64_t> shape = dataset_shape(done.get());
-    const sweep::ChunkLayout layout{grid.size(), chunk_points};
-    if (!shard.whole() && shard.count > layout.chunk_count()) refuse("its chunk size differs");
-    if (shape.size() != 1 || shape[0] != sweep::shard_extent(layout, shard).chunks) {
-      refuse("its chunk bookkeeping does not match its chunk size");
-    }
-  }
+  const std::uint64_t chunk_points = check_resumable(file.get(), path, grid, shard);
   ResultsFile out(file.get(), comm, grid, chunk_points, shard);
-  out.file_ = -1;  // `file` keeps ownership until every check has passed
-  const std::vector<std::uint64_t> expected = out.shape_;
-  for (const ResultColumn& column : result_columns) {
-    if (!column_in(column, grid.spec().mode)) continue;
-    const char* name = column.name;
-    if (H5Lexists(file.get(), name, H5P_DEFAULT) <= 0)
-      refuse(fmt::format("dataset {} is missing", name));
-    Handle ds(H5Dopen2(file.get(), name, H5P_DEFAULT), H5Dclose, fmt::format("open {}", name));
-    if (dataset_shape(ds.get()) != kept_shape(expected, kept_dimensions(column, grid, out.shape_)))
-      refuse(fmt::format("dataset {} has another shape", name));
-  }
   out.file_ = file.release();
   out.sync_fd_ = open_to_sync(path, comm);
   return out;
@@ -1064,6 +1082,14 @@ ResultsSummary read_summary(const std::string& path) {
   summary.chunks_done = counts.done;
   summary.chunk_points = counts.chunk_points;
   return summary;
+}
+
+std::uint64_t resumable_chunks_done(const std::string& path, const grid::Grid& grid,
+                                    sweep::Shard shard) {
+  const Handle file = open_serial(path);
+  check_resumable(file.get(), path, grid, shard);
+  const std::vector<std::uint8_t> flags = read_chunk_done(file.get(), H5P_DEFAULT);
+  return static_cast<std::uint64_t>(std::count(flags.begin(), flags.end(), 1));
 }
 
 }  // namespace modesweep::io

@@ -119,9 +119,10 @@ std::string dry_run(const grid::Grid& grid, const ChunkLayout& layout, Shard sha
                                   shard.count, what, grid.size(), extent.points.begin),
       extent.chunks, layout.chunk_points, comm.size(), path,
       io::results_data_bytes(grid, n, shard.whole()) / 1e6,
-      chunks_done ? fmt::format("; resume: {} of {} chunks done, {} to compute", *chunks_done,
-                                extent.chunks, extent.chunks - *chunks_done)
-                  : "",
+      chunks_done
+          ? fmt::format("; resume: {} of {} chunks done, {} to compute", *chunks_done,
+                        extent.chunks, extent.chunks - std::min(*chunks_done, extent.chunks))
+          : "",
       format_duration(total), per_point * 1e6, timed);
 }
 
@@ -197,16 +198,20 @@ void check_shard(const spec::SweepSpec& spec, Shard shard) {
 
 namespace {
 
-// Why `path` cannot take a run's results ("" when it can); sets `exists`. Rank 0 only.
-std::string check_output_path(const std::string& path, const std::string& spec_path,
-                              const RunOptions& options, int& exists) {
+// Why `path` cannot take a run's results ("" when it can); sets `exists`. `named` is the
+// output as given (a shard's path is derived from it, and a merge writes it). Rank 0 only.
+std::string check_output_path(const std::string& path, const std::string& named,
+                              const std::string& spec_path, const RunOptions& options,
+                              int& exists) {
   namespace fs = std::filesystem;
   std::error_code error;
   const fs::file_status status = fs::status(path, error);
   exists = fs::exists(status) ? 1 : 0;
-  if (fs::is_directory(status)) {
-    return fmt::format(
-        "{} is a directory: the output (--out or the spec's output) must name a file", path);
+  for (const std::string& p : {named, path}) {
+    if (fs::is_directory(fs::status(p, error)) || (!p.empty() && p.back() == '/')) {
+      return fmt::format(
+          "{} is a directory: the output (--out or the spec's output) must name a file", p);
+    }
   }
   if (exists != 0 && fs::equivalent(path, spec_path, error)) {
     return fmt::format("{} is the spec file itself: write the results elsewhere with --out", path);
@@ -245,27 +250,23 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
   int exists = 0;
   std::string refusal;
   if (comm.rank() == 0) {
-    refusal = check_output_path(report.path, spec.source_name, options, exists);
+    RunOptions whole = options;  // the output as named, before a shard's suffix
+    whole.shard = {};
+    refusal =
+        check_output_path(report.path, output_path(spec, whole), spec.source_name, options, exists);
   }
   mpi::broadcast(comm, exists, 0);
   mpi::broadcast(comm, refusal, 0);
   if (!refusal.empty()) throw RunRefused(refusal);
 
   if (options.dry_run) {
-    // A resume's dry run reads the file (rank 0, read-only): the spec text it was made from
-    // (the resume's first check, open_for_resume) and the chunks left.
+    // A resume's dry run reads the file (rank 0, read-only) after the checks the resume
+    // would make (open_for_resume), for the chunks left.
     std::optional<std::uint64_t> chunks_done;
     if (exists != 0 && options.resume && comm.rank() == 0) {
       try {
-        const io::ResultsSummary held = io::read_summary(report.path);
-        if (held.attribute("spec") != spec.text) {
-          refusal = fmt::format(
-              "{}: was made from a different spec text; resume needs the same spec (or use "
-              "--force to start over)",
-              report.path);
-        }
-        chunks_done = held.chunks_done;
-      } catch (const io::ResultsFileError& e) {
+        chunks_done = io::resumable_chunks_done(report.path, grid, options.shard);
+      } catch (const std::exception& e) {  // whatever it is, a refusal on every rank
         refusal = e.what();
       }
     }
@@ -317,6 +318,7 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
     // Nothing to compute: a complete file stays as it is, bit for bit. One whose last chunk
     // was flagged before the run could mark it complete is marked now.
     if (file.status() != io::status_complete) {
+      file.record_run(run_attributes(comm));
       std::string end = comm.rank() == 0 ? utc_now() : std::string();
       mpi::broadcast(comm, end, 0);
       file.set_status(io::status_complete, end);

@@ -391,17 +391,24 @@ TEST(CliRun, GridOverMaxPointsIsRefused) {
 TEST(CliRun, CountAndIntervalOptionsNameTheirRange) {
   const std::string spec = write_temp("counts.toml", small_spec);
   const std::string whole = "must be a whole number from 1 to 18446744073709551615";
+  const std::string out = temp_path("counts.h5");
+  std::remove(out.c_str());
   const auto run = [&](const std::string& option) {
-    return modesweep("run '" + spec + "' --dry-run " + option);
+    return modesweep("run '" + spec + "' --out '" + out + "' --dry-run " + option);
   };
   expect_bad_input(run("--max-points 0"), {"--max-points: 0 is out of range: " + whole});
   expect_bad_input(run("--max-points 2.5"), {"--max-points: 2.5 is out of range"});
   expect_bad_input(run("--max-points 1e30"), {"--max-points: 1e30 is out of range"});
   expect_bad_input(run("--max-points 99999999999999999999"), {"is out of range: " + whole});
   expect_bad_input(run("--max-points abc"), {"'abc' is not a number"});
-  // 1e9 notation, as in specs
+  // 1e9 notation, as in specs, read exactly (not through a double: 1e16 is 10^16, and a
+  // fraction too small for a double to keep is still a fraction)
   EXPECT_EQ(run("--max-points 1e2").status, 0);
+  EXPECT_EQ(run("--max-points 1e16").status, 0);
   expect_bad_input(run("--max-points 4e1"), {"48 points", "--max-points = 40"});
+  expect_bad_input(run("--max-points 4.7e1"), {"48 points", "--max-points = 47"});
+  expect_bad_input(run("--max-points 1.0000000000000001"), {"is out of range: " + whole});
+  expect_bad_input(run("--max-points 2e19"), {"is out of range: " + whole});
   for (const char* interval : {"0", "-1", "nan", "inf"}) {
     expect_bad_input(run(std::string("--progress-interval ") + interval),
                      {"--progress-interval", "must be a finite number > 0"});
@@ -448,6 +455,16 @@ TEST(CliRun, RunsShowsRefusesExistingAndResumesComplete) {
   EXPECT_EQ(again.status, 0) << again.err;
   EXPECT_NE(again.out.find("already complete"), std::string::npos) << again.out;
   EXPECT_TRUE(read_file(out) == complete_bytes) << "nothing to do, yet the file changed";
+  // a resume's dry run makes the resume's checks: here, a whole-grid file under a shard's name
+  const std::string shard_file = out.substr(0, out.size() - 3) + ".shard-0-of-2.h5";
+  std::filesystem::copy_file(out, shard_file, std::filesystem::copy_options::overwrite_existing);
+  expect_bad_input(
+      modesweep("run '" + spec + "' --out '" + out + "' --shard 0/2 --resume --dry-run"),
+      {shard_file, "holds the whole grid, not shard 0/2"});
+  const CommandResult dry = modesweep("run '" + spec + "' --out '" + out + "' --resume --dry-run");
+  EXPECT_EQ(dry.status, 0) << dry.err;
+  EXPECT_NE(dry.out.find("resume: 7 of 7 chunks done, 0 to compute"), std::string::npos) << dry.out;
+  std::remove(shard_file.c_str());
   EXPECT_EQ(modesweep("run '" + spec + "' --out '" + out + "' --force -q").status, 0);
 }
 
@@ -463,6 +480,12 @@ TEST(CliRun, RefusesOutputPathsThatCannotHoldResults) {
   expect_bad_input(modesweep("run '" + spec + "' --out '" + dir + "'"), {dir, "is a directory"});
   expect_bad_input(modesweep("run '" + spec + "' --out '" + dir + "' --force"),
                    {dir, "is a directory"});
+  // a directory by its trailing slash, and a shard's output named as a directory
+  expect_bad_input(modesweep("run '" + spec + "' --out '" + dir + "-new/' --dry-run"),
+                   {dir + "-new/", "is a directory"});
+  expect_bad_input(modesweep("run '" + spec + "' --out '" + dir + "' --shard 0/2 --dry-run"),
+                   {dir, "is a directory"});
+  EXPECT_FALSE(std::filesystem::exists(dir + "-new"));
   // under a file
   expect_bad_input(modesweep("run '" + spec + "' --out '" + spec + "/x.h5'"),
                    {spec, "is not a directory"});

@@ -137,17 +137,19 @@ def interrupted_then_resumed(r, name, interrupt, resume_ranks, reference, expect
     refused = r.run(2, out)
     check(refused.returncode == 2 and "exists" in refused.stderr,
           f"{name}: rerun without --resume was not refused: {refused.returncode} {refused.stderr}")
+    resume_started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     resumed = r.run(resume_ranks, out, "--resume", "-q")
     check(resumed.returncode == 0, f"{name}: resume failed: {resumed.stderr}")
     check(r.status(out)[0] == "complete", f"{name}: resumed file is not complete")
     # The run attributes describe the last run: its rank count, and a start no earlier than
-    # the interrupted run's (ISO 8601 UTC strings order as the times do).
+    # the resume's launch (ISO 8601 UTC strings, whole seconds, order as the times do).
     with h5py.File(out, "r", locking=False) as f:
         check(int(f.attrs["mpi_size"]) == resume_ranks,
               f"{name}: mpi_size {f.attrs['mpi_size']} after a resume on {resume_ranks} rank(s)")
-        check(f.attrs["start_time"] >= started and f.attrs["end_time"] >= f.attrs["start_time"],
-              f"{name}: start_time {f.attrs['start_time']!r} (interrupted run {started!r}), "
-              f"end_time {f.attrs['end_time']!r}")
+        check(f.attrs["start_time"] >= resume_started and
+              f.attrs["end_time"] >= f.attrs["start_time"],
+              f"{name}: start_time {f.attrs['start_time']!r} (interrupted run {started!r}, resume "
+              f"launched {resume_started!r}), end_time {f.attrs['end_time']!r}")
     r.compare(reference, out)
     print(f"resume_test: {name}: interrupted at {done}/{total} chunks ({status}), resumed on "
           f"{resume_ranks} rank(s): identical")

@@ -13,7 +13,8 @@ namespace modesweep::cli {
 CLI::Validator number_or_inf();
 
 // A CLI11 transform for counts (points, shards, ranks): a whole number >= `min`, as digits or
-// in 1e9 notation, rewritten to plain digits; fails with the valid range otherwise.
+// in 1e9 notation (read exactly, not through a double), rewritten to plain digits; fails
+// with the valid range otherwise.
 CLI::Validator whole_number_at_least(std::uint64_t min);
 
 // A CLI11 check for a finite number > 0 (seconds between progress lines).

@@ -53,7 +53,8 @@ inline constexpr const char* status_complete = "complete";
 // 2: a factorial file's eps_N, eps_D, eps_tau span only the axes they depend on.
 inline constexpr int results_format_version = 2;
 
-// Attributes written once at creation (identical on every rank).
+// The attributes of the run writing a file, at creation and again at each resume (identical on
+// every rank).
 struct RunAttributes {
   std::string start_time;  // ISO 8601, UTC
   std::string modesweep_version;
@@ -67,7 +68,8 @@ struct RunAttributes {
 class ResultsFile {
  public:
   // Creates (truncating) `path` for `grid`, writes coordinates and attributes, status
-  // "running", and flushes, so that from here on only raw data changes.
+  // "running", and flushes, so that from here on only raw data changes until the status is
+  // set (a resume's record_run rewrites the run attributes first).
   // With a shard, the file holds that shard's points only.
   static ResultsFile create(const std::string& path, MPI_Comm comm, const grid::Grid& grid,
                             const RunAttributes& attributes, sweep::Shard shard = {});
@@ -209,5 +211,11 @@ struct ResultsSummary {
   std::string attribute(const std::string& name) const;
 };
 ResultsSummary read_summary(const std::string& path);
+
+// The chunks a resume of `path` for `grid` (and `shard`) would find done, read by this process
+// alone without changing the file, after the checks open_for_resume makes (throws
+// ResultsFileRefused when a resume would refuse the file).
+std::uint64_t resumable_chunks_done(const std::string& path, const grid::Grid& grid,
+                                    sweep::Shard shard = {});
 
 }  // namespace modesweep::io
