@@ -14,7 +14,6 @@
 namespace modesweep::cli {
 namespace {
 
-// "complete", or what an unfinished file is and how to finish it.
 // A path as a shell word: as it is when it is plain, else in single quotes.
 std::string shell_word(const std::string& path) {
   const bool plain = !path.empty() && std::all_of(path.begin(), path.end(), [](char c) {
@@ -44,6 +43,7 @@ std::string resume_arguments(const std::string& path, const io::ResultsSummary& 
   return fmt::format("--out {} --shard {}/{} --resume", shell_word(merged), index, count);
 }
 
+// "complete", or what an unfinished file is and how to finish it.
 std::string status_text(const std::string& path, const io::ResultsSummary& s) {
   auto it = s.attributes.find("status");
   const std::string status = it != s.attributes.end() ? it->second : "unknown";

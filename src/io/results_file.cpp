@@ -1088,8 +1088,7 @@ std::uint64_t resumable_chunks_done(const std::string& path, const grid::Grid& g
                                     sweep::Shard shard) {
   const Handle file = open_serial(path);
   check_resumable(file.get(), path, grid, shard);
-  const std::vector<std::uint8_t> flags = read_chunk_done(file.get(), H5P_DEFAULT);
-  return static_cast<std::uint64_t>(std::count(flags.begin(), flags.end(), 1));
+  return read_chunk_counts(file.get()).done;
 }
 
 }  // namespace modesweep::io

@@ -102,10 +102,10 @@ std::string dry_run(const grid::Grid& grid, const ChunkLayout& layout, Shard sha
   const double per_point =
       timed > 0 ? replica_scale * seconds_since(t0) / static_cast<double>(timed) : 0.0;
   // Chunks are equal but for the last: the points left, closely enough for an estimate.
-  const double left =
-      static_cast<double>(n) *
-      static_cast<double>(extent.chunks - std::min(chunks_done.value_or(0), extent.chunks)) /
-      static_cast<double>(std::max<std::uint64_t>(extent.chunks, 1));
+  const std::uint64_t chunks_left =
+      extent.chunks - std::min(chunks_done.value_or(0), extent.chunks);
+  const double left = static_cast<double>(n) * static_cast<double>(chunks_left) /
+                      static_cast<double>(std::max<std::uint64_t>(extent.chunks, 1));
   const double total = per_point * left / comm.size();
   const std::string what =
       grid.is_factorial() ? "factorial grid" : spec::design_name(grid.spec().design);
@@ -119,10 +119,9 @@ std::string dry_run(const grid::Grid& grid, const ChunkLayout& layout, Shard sha
                                   shard.count, what, grid.size(), extent.points.begin),
       extent.chunks, layout.chunk_points, comm.size(), path,
       io::results_data_bytes(grid, n, shard.whole()) / 1e6,
-      chunks_done
-          ? fmt::format("; resume: {} of {} chunks done, {} to compute", *chunks_done,
-                        extent.chunks, extent.chunks - std::min(*chunks_done, extent.chunks))
-          : "",
+      chunks_done ? fmt::format("; resume: {} of {} chunks done, {} to compute", *chunks_done,
+                                extent.chunks, chunks_left)
+                  : "",
       format_duration(total), per_point * 1e6, timed);
 }
 
@@ -249,6 +248,11 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
   // and what refuses the run (the same checks for a dry run, which creates nothing).
   int exists = 0;
   std::string refusal;
+  // Rank 0's refusal, if any, thrown on every rank.
+  const auto refuse_together = [&] {
+    mpi::broadcast(comm, refusal, 0);
+    if (!refusal.empty()) throw RunRefused(refusal);
+  };
   if (comm.rank() == 0) {
     RunOptions whole = options;  // the output as named, before a shard's suffix
     whole.shard = {};
@@ -256,8 +260,7 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
         check_output_path(report.path, output_path(spec, whole), spec.source_name, options, exists);
   }
   mpi::broadcast(comm, exists, 0);
-  mpi::broadcast(comm, refusal, 0);
-  if (!refusal.empty()) throw RunRefused(refusal);
+  refuse_together();
 
   if (options.dry_run) {
     // A resume's dry run reads the file (rank 0, read-only) after the checks the resume
@@ -270,8 +273,7 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
         refusal = e.what();
       }
     }
-    mpi::broadcast(comm, refusal, 0);
-    if (!refusal.empty()) throw RunRefused(refusal);
+    refuse_together();
     report.outcome = RunOutcome::dry_run;
     report.chunks = shard_extent(layout, options.shard).chunks;
     report.dry_run_text = dry_run(grid, layout, options.shard, report.path, chunks_done, comm);
@@ -287,8 +289,7 @@ RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
                             report.path, error.message());
     }
   }
-  mpi::broadcast(comm, refusal, 0);
-  if (!refusal.empty()) throw RunRefused(refusal);
+  refuse_together();
   const bool resuming = exists != 0 && options.resume;
   io::ResultsFile file =
       resuming
