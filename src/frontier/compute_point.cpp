@@ -4,11 +4,11 @@
 #include <limits>
 
 #include "modesweep/model/exact_loss.hpp"
+#include "modesweep/model/math.hpp"
 
 namespace modesweep::frontier {
 namespace {
 
-constexpr double inf = std::numeric_limits<double>::infinity();
 const double log_max = std::log(1e24);
 
 double log_loss(model::ModelPoint m, double N, double D, double tau) {
@@ -38,13 +38,14 @@ ComputePoint optimal_compute_point(const model::ModelPoint& m, double N, double 
   ComputePoint p;
   p.N = N;
   p.D = D;
-  p.log_eps_N = log_loss(m, N, inf, inf);
-  p.log_eps_D = std::isinf(D) ? -inf : log_loss(m, inf, D, inf);
+  p.log_eps_N = log_loss(m, N, math::infinity, math::infinity);
+  p.log_eps_D = std::isinf(D) ? -math::infinity : log_loss(m, math::infinity, D, math::infinity);
   const double target = std::max(p.log_eps_N, p.log_eps_D);
   // eps_tau decreases in tau (more steps never raise a residual, MODEL.md 2).
-  const double x = crossing([&](double t) { return log_loss(m, inf, inf, std::exp(t)); }, target);
+  const double x = crossing(
+      [&](double t) { return log_loss(m, math::infinity, math::infinity, std::exp(t)); }, target);
   p.reached = std::isfinite(x);
-  p.tau_star = p.reached ? std::exp(x) : inf;
+  p.tau_star = p.reached ? std::exp(x) : math::infinity;
   p.C_star = kappa * N * p.tau_star;
   if (p.reached) {
     p.log_dL_star = log_loss(m, N, D, p.tau_star);
@@ -54,8 +55,9 @@ ComputePoint optimal_compute_point(const model::ModelPoint& m, double N, double 
 }
 
 double matching_data(const model::ModelPoint& m, double N) {
-  const double target = log_loss(m, N, inf, inf);
-  const double x = crossing([&](double d) { return log_loss(m, inf, std::exp(d), inf); }, target);
+  const double target = log_loss(m, N, math::infinity, math::infinity);
+  const double x = crossing(
+      [&](double d) { return log_loss(m, math::infinity, std::exp(d), math::infinity); }, target);
   return std::isfinite(x) ? std::exp(x) : 0.0;
 }
 

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "modesweep/model/exact_loss.hpp"
+#include "modesweep/model/math.hpp"
 #include "modesweep/model/validate.hpp"
 
 namespace modesweep::frontier {
@@ -14,11 +15,10 @@ namespace {
 
 constexpr double resource_max = 1e24;  // the evaluator's domain for N, D and tau (MODEL.md 3)
 const double log_resource_max = std::log(resource_max);
-constexpr double inf = std::numeric_limits<double>::infinity();
 
 struct Minimum {
   double x = 0.0;
-  double value = inf;
+  double value = math::infinity;
   bool at_bound = false;
   int evaluations = 0;
   // Keeps (x, v) when it is lower, or as low (to 1e-12, rounding) at a smaller x: where the
@@ -26,7 +26,7 @@ struct Minimum {
   // optimum, not whichever the search met last.
   void offer(double x_new, double v) {
     ++evaluations;
-    if (!(value < inf)) {
+    if (!(value < math::infinity)) {
       x = x_new, value = v;
       return;
     }
@@ -65,7 +65,7 @@ Minimum minimise_1d(const F& f, double lo, double hi, double step, double tolera
   }
   const std::vector<double> xs = scan_points(lo, hi, step);
   std::size_t best_index = 0;
-  double best_scan = inf;
+  double best_scan = math::infinity;
   for (std::size_t i = 0; i < xs.size(); ++i) {
     const double v = consider(xs[i]);
     if (v < best_scan) {
@@ -237,15 +237,15 @@ FrontierPoint minimise_at_budget(const FrontierProblem& problem, double C,
     ++evaluations;
     return model::log_reducible_loss(point);
   };
-  double best_D = inf;
+  double best_D = math::infinity;
   bool full_inner = false, interior_wins = false;  // data-constrained: see below
   const auto objective = [&](double x) {
     const double N = resource(x), other = resource(log_nd - x);
     switch (problem.budget) {
       case Budget::converged:
-        return loss(N, other, inf);
+        return loss(N, other, math::infinity);
       case Budget::fresh_data:
-        return loss(N, inf, other);
+        return loss(N, math::infinity, other);
       case Budget::single_epoch:
         return loss(N, other, other);
       case Budget::data_constrained: {
@@ -269,7 +269,7 @@ FrontierPoint minimise_at_budget(const FrontierProblem& problem, double C,
         return at_max;
       }
     }
-    return inf;
+    return math::infinity;
   };
   if (problem.budget == Budget::data_constrained) {
     // Training on every unique token available (D = min(unique, tau)) is expected to be best:
@@ -287,10 +287,10 @@ FrontierPoint minimise_at_budget(const FrontierProblem& problem, double C,
   switch (problem.budget) {
     case Budget::converged:
       out.D_opt = other;
-      out.tau_opt = inf;
+      out.tau_opt = math::infinity;
       break;
     case Budget::fresh_data:
-      out.D_opt = inf;
+      out.D_opt = math::infinity;
       out.tau_opt = other;
       break;
     case Budget::single_epoch:

@@ -9,13 +9,13 @@
 #include "modesweep/frontier/compute_point.hpp"
 #include "modesweep/frontier/exact_frontier.hpp"
 #include "modesweep/model/exact_loss.hpp"
+#include "modesweep/model/math.hpp"
 #include "modesweep/model/theory.hpp"
 
 namespace modesweep::frontier {
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-constexpr double inf = std::numeric_limits<double>::infinity();
 
 // The smallest scale exp(log_x[i]) from which every local exponent stays within `tolerance`
 // (relative) of `predicted`; NaN when the last one is not within.
@@ -51,7 +51,7 @@ TableRow single_resource(const spec::TableSpec& spec, model::ModelPoint m, int w
   const double lo = std::log(spec.resource_min), hi = std::log(spec.resource_max);
   std::vector<double> log_x(n), log_eps(n), local(n);
   const auto log_eps_at = [&](double log_value) {
-    m.N = m.D = m.tau = inf;
+    m.N = m.D = m.tau = math::infinity;
     const double x = std::exp(log_value);
     (which == 0 ? m.N : which == 1 ? m.D : m.tau) = x;
     return model::log_reducible_loss(m);

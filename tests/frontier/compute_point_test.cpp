@@ -4,17 +4,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <limits>
 
 #include "modesweep/frontier/exact_frontier.hpp"
 #include "modesweep/model/exact_loss.hpp"
 #include "modesweep/model/theory.hpp"
+#include "test_constants.hpp"
 
 namespace {
 
 namespace fr = modesweep::frontier;
 namespace model = modesweep::model;
-constexpr double inf = std::numeric_limits<double>::infinity();
 
 double log_eps(model::ModelPoint m, double N, double D, double tau) {
   m.N = N, m.D = D, m.tau = tau;

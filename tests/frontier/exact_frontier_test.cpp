@@ -5,16 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <limits>
 
 #include "modesweep/model/exact_loss.hpp"
 #include "modesweep/model/theory.hpp"
+#include "test_constants.hpp"
 
 namespace {
 
 namespace fr = modesweep::frontier;
 namespace model = modesweep::model;
-constexpr double inf = std::numeric_limits<double>::infinity();
 
 fr::FrontierProblem problem(double alpha, double beta, double gamma, fr::Budget budget) {
   fr::FrontierProblem p;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "modesweep/spec/sweep_spec.hpp"
+#include "test_constants.hpp"
 
 namespace {
 
@@ -26,8 +27,6 @@ using modesweep::model::ModelPoint;
 using modesweep::spec::AxisSpec;
 using modesweep::spec::parse_spec;
 using modesweep::spec::SweepSpec;
-
-constexpr double inf = std::numeric_limits<double>::infinity();
 
 SweepSpec spec_of(const std::string& text) {
   return parse_spec(text, "grid_test.toml", std::uint64_t{1} << 40);

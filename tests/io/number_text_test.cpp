@@ -5,14 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <limits>
 #include <stdexcept>
+
+#include "test_constants.hpp"
 
 namespace {
 
 using namespace modesweep::io;
-
-constexpr double inf = std::numeric_limits<double>::infinity();
 
 TEST(ParseDouble, AcceptsDecimalScientificAndInfinity) {
   EXPECT_EQ(parse_double("1e24"), 1e24);

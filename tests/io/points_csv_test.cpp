@@ -5,9 +5,10 @@
 
 #include <cstdio>
 #include <fstream>
-#include <limits>
 #include <sstream>
 #include <stdexcept>
+
+#include "test_constants.hpp"
 
 namespace {
 
@@ -17,15 +18,13 @@ using modesweep::io::write_points_csv;
 using modesweep::model::LossResult;
 using modesweep::model::ModelPoint;
 
-constexpr double inf = std::numeric_limits<double>::infinity();
-
 std::vector<ModelPoint> read(const std::string& text) {
   std::istringstream in(text);
   return read_points_csv(in, "pts.csv");
 }
 
 // The message of the PointsCsvError that reading `text` throws ("" if none).
-std::string error_of(const std::string& text) {
+std::string csv_error_of(const std::string& text) {
   try {
     read(text);
   } catch (const PointsCsvError& e) {
@@ -73,53 +72,54 @@ TEST(ReadPointsCsv, HeaderOnlyIsAnEmptyList) {
 }
 
 TEST(ReadPointsCsv, MissingColumn) {
-  const std::string message = error_of("alpha,beta,gamma,N,D\n2,1,1,1,1\n");
+  const std::string message = csv_error_of("alpha,beta,gamma,N,D\n2,1,1,1,1\n");
   EXPECT_EQ(message,
             "pts.csv: line 1 (header): missing required column 'tau' (required: alpha, beta, "
             "gamma, N, D, tau)");
 }
 
 TEST(ReadPointsCsv, UnknownAndRepeatedColumns) {
-  EXPECT_EQ(error_of("alpha,beta,gamma,N,D,tau,kappa\n"),
+  EXPECT_EQ(csv_error_of("alpha,beta,gamma,N,D,tau,kappa\n"),
             "pts.csv: line 1 (header): unknown column 'kappa'; allowed columns are alpha, beta, "
             "gamma, N, D, tau, learning_rate, capacity_scale, irreducible");
-  EXPECT_EQ(error_of("alpha,beta,gamma,n,D,tau\n").substr(0, 51),
+  EXPECT_EQ(csv_error_of("alpha,beta,gamma,n,D,tau\n").substr(0, 51),
             "pts.csv: line 1 (header): unknown column 'n'; allow");
-  EXPECT_EQ(error_of("alpha,beta,gamma,N,D,tau,alpha\n"),
+  EXPECT_EQ(csv_error_of("alpha,beta,gamma,N,D,tau,alpha\n"),
             "pts.csv: line 1 (header): column 'alpha' appears more than once");
-  EXPECT_NE(error_of("alpha,beta,gamma,N,D,tau,\n").find("unknown column ''"), std::string::npos);
+  EXPECT_NE(csv_error_of("alpha,beta,gamma,N,D,tau,\n").find("unknown column ''"),
+            std::string::npos);
 }
 
 TEST(ReadPointsCsv, WrongFieldCount) {
-  EXPECT_EQ(error_of("alpha,beta,gamma,N,D,tau\n2,1,1,1,1,1\n\n2,1,1,1,1\n"),
+  EXPECT_EQ(csv_error_of("alpha,beta,gamma,N,D,tau\n2,1,1,1,1,1\n\n2,1,1,1,1\n"),
             "pts.csv: row 2 (line 4): expected 6 fields as in the header, found 5");
-  EXPECT_EQ(error_of("alpha,beta,gamma,N,D,tau\n2,1,1,1,1,1,1\n"),
+  EXPECT_EQ(csv_error_of("alpha,beta,gamma,N,D,tau\n2,1,1,1,1,1,1\n"),
             "pts.csv: row 1 (line 2): expected 6 fields as in the header, found 7");
 }
 
 TEST(ReadPointsCsv, UnparsableValue) {
-  EXPECT_EQ(error_of("alpha,beta,gamma,N,D,tau\n2,1,1,1,abc,1\n"),
+  EXPECT_EQ(csv_error_of("alpha,beta,gamma,N,D,tau\n2,1,1,1,abc,1\n"),
             "pts.csv: row 1 (line 2), column 'D': 'abc' is not a number (expected e.g. 0.5, 1e24 "
             "or inf)");
-  EXPECT_EQ(error_of("alpha,beta,gamma,N,D,tau\n2,1,1,1,,1\n"),
+  EXPECT_EQ(csv_error_of("alpha,beta,gamma,N,D,tau\n2,1,1,1,,1\n"),
             "pts.csv: row 1 (line 2), column 'D': '' is not a number (expected e.g. 0.5, 1e24 "
             "or inf)");
 }
 
 TEST(ReadPointsCsv, OutOfDomainValue) {
-  EXPECT_EQ(error_of("alpha,beta,gamma,N,D,tau\n2,1,1,1,1,1\n0.5,1,1,1,1,1\n"),
+  EXPECT_EQ(csv_error_of("alpha,beta,gamma,N,D,tau\n2,1,1,1,1,1\n0.5,1,1,1,1,1\n"),
             "pts.csv: row 2 (line 3): alpha = 0.5 is out of range: must be in (1, 10]");
-  EXPECT_EQ(error_of("alpha,beta,gamma,N,D,tau\n2,1,1,-5,1,1\n"),
+  EXPECT_EQ(csv_error_of("alpha,beta,gamma,N,D,tau\n2,1,1,-5,1,1\n"),
             "pts.csv: row 1 (line 2): N = -5 is out of range: must be in [1, 1e24] or inf");
-  EXPECT_EQ(error_of("alpha,beta,gamma,N,D,tau,learning_rate\n2,1,1,1,1,1,nan\n"),
+  EXPECT_EQ(csv_error_of("alpha,beta,gamma,N,D,tau,learning_rate\n2,1,1,1,1,1,nan\n"),
             "pts.csv: row 1 (line 2): learning_rate = nan is out of range: must be in (0, 1]");
 }
 
 TEST(ReadPointsCsv, EmptyInput) {
-  EXPECT_EQ(error_of(""),
+  EXPECT_EQ(csv_error_of(""),
             "pts.csv: empty file; expected a header naming the columns (alpha, beta, gamma, N, D, "
             "tau required)");
-  EXPECT_NE(error_of("\n2,1,1,1,1,1\n").find("pts.csv: line 1: expected a header"),
+  EXPECT_NE(csv_error_of("\n2,1,1,1,1,1\n").find("pts.csv: line 1: expected a header"),
             std::string::npos);
 }
 

@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <limits>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -21,13 +20,13 @@
 #include "modesweep/mc/count_sampler.hpp"
 #include "modesweep/mc/token_simulator.hpp"
 #include "modesweep/model/exact_loss.hpp"
+#include "test_constants.hpp"
 
 namespace {
 
 using modesweep::mc::PhiloxStream;
 using modesweep::mc::Sampling;
 using modesweep::model::ModelPoint;
-constexpr double inf = std::numeric_limits<double>::infinity();
 
 // Chi-square critical value at upper tail 1e-6 (Wilson-Hilferty).
 double chi_square_critical(int dof) {

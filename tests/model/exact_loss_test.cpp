@@ -13,7 +13,6 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <limits>
 #include <map>
 #include <random>
 #include <sstream>
@@ -22,11 +21,11 @@
 
 #include "modesweep/model/batch.hpp"
 #include "modesweep/model/theory.hpp"
+#include "test_constants.hpp"
 
 namespace {
 
 using modesweep::model::ModelPoint;
-constexpr double inf = std::numeric_limits<double>::infinity();
 
 // A draw from rng, log-uniform in [lo, hi].
 double log_uniform(std::mt19937_64& rng, double lo, double hi) {

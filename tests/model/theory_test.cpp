@@ -5,8 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <limits>
 #include <stdexcept>
+
+#include "test_constants.hpp"
 
 namespace {
 
@@ -14,7 +15,6 @@ using namespace modesweep::model;
 
 constexpr double pi = 3.141592653589793238462643383279502884;
 constexpr double ln10 = 2.302585092994045684017991454684364208;
-constexpr double inf = std::numeric_limits<double>::infinity();
 // Tabulated to 20 digits (mpmath).
 constexpr double zeta3 = 1.2020569031595942854;
 constexpr double gamma_one_third = 2.6789385347077476337;

@@ -6,12 +6,13 @@
 #include <cmath>
 #include <limits>
 
+#include "test_constants.hpp"
+
 namespace {
 
 using modesweep::model::ModelPoint;
 using modesweep::model::validate_point;
 
-constexpr double inf = std::numeric_limits<double>::infinity();
 const double nan = std::numeric_limits<double>::quiet_NaN();
 
 double above(double x) { return std::nextafter(x, inf); }

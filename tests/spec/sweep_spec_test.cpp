@@ -17,6 +17,7 @@
 
 #include "modesweep/model/point.hpp"
 #include "modesweep/spec/table_spec.hpp"
+#include "test_constants.hpp"
 
 namespace {
 
@@ -29,7 +30,6 @@ using modesweep::spec::point_count;
 using modesweep::spec::SpecError;
 using modesweep::spec::SweepSpec;
 
-constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr std::uint64_t kMaxPoints = 1000000000;
 const char* const kSource = "specs/test.toml";
 
