@@ -26,14 +26,15 @@ import time
 TERMINAL = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL",
             "PREEMPTED", "BOOT_FAIL", "DEADLINE"}
 
-# About 20 s of work on two ranks here: longer than the 10 s a 1-minute job gets before its
-# 50 s warning, so the sweep is cut at least once. Monte Carlo, whose cost is the replicas,
+# About 17 s of work on two ranks alone here, twice that while the two time-limit pipelines
+# share the cores: longer than the 10 s a 1-minute job gets before its 50 s warning, so each
+# sweep is cut at least once. Monte Carlo, whose cost is the replicas,
 # not an exact factorial grid: capacity panels made that 8x faster and too short for this.
 TIME_LIMIT_SPEC = """
 [sweep]
 name = "timelimit"
 mode = "mc"
-replicas = 160
+replicas = 120
 seed = 7
 chunk_points = 64
 [axes]
@@ -162,91 +163,103 @@ def scenarios(binary, project, work, cluster):
     os.makedirs(ref)
     direct_run(binary, demo, os.path.join(ref, "demo.h5"))
 
-    # 1. The demo pipeline end to end.
+    # 1 and 2, submitted together (the cluster has 4 CPUs): the demo pipeline end to end, and
+    # a job array of 3 shards plus the merge.
     t0 = time.time()
-    out = os.path.join(work, "pipeline", "demo.h5")
-    jobs = submit(binary, env, demo, out, "--ntasks", "2", "--time", "10")
-    states = cluster.wait(list(jobs.values()), 120, "pipeline")
-    check(all(s == "COMPLETED" for s in states.values()), f"pipeline states: {states}")
-    same_bits(project, os.path.join(ref, "demo.h5"), out, "pipeline vs direct run")
+    pipeline_out = os.path.join(work, "pipeline", "demo.h5")
+    pipeline = submit(binary, env, demo, pipeline_out, "--ntasks", "2", "--time", "10")
+    array_out = os.path.join(work, "array", "demo.h5")
+    array = submit(binary, env, demo, array_out, "--array", "3", "--ntasks", "1", "--time", "10")
+    check("merge" in array, f"an array pipeline without a merge job: {array}")
+    states = cluster.wait(list(pipeline.values()) + list(array.values()), 180, "demo pipelines")
+    check(all(s == "COMPLETED" for s in states.values()), f"demo pipeline states: {states}")
+    same_bits(project, os.path.join(ref, "demo.h5"), pipeline_out, "pipeline vs direct run")
     with open(os.path.join(work, "pipeline", "demo.summary.json")) as f:
         summary = json.load(f)
     check(summary["complete"] is True and summary["points"] == 55440, f"summary: {summary}")
     report = os.path.join(work, "pipeline", "demo.report", "report.md")
     check(os.path.exists(report) and os.path.exists(report.replace("report.md", "laws.png")),
           "the report job rendered no report")
-    print(f"slurm_test: pipeline sweep -> report COMPLETED, same bits ({time.time() - t0:.1f} s)")
-
-    # 2. A job array of 3 shards and the merge.
-    t0 = time.time()
-    out = os.path.join(work, "array", "demo.h5")
-    jobs = submit(binary, env, demo, out, "--array", "3", "--ntasks", "1", "--time", "10")
-    check("merge" in jobs, f"an array pipeline without a merge job: {jobs}")
-    states = cluster.wait(list(jobs.values()), 120, "array")
-    sweep_tasks = [j for j in states if j.startswith(jobs["sweep"] + "_")]
+    sweep_tasks = [j for j in states if j.startswith(array["sweep"] + "_")]
     check(len(sweep_tasks) == 3, f"array tasks: {states}")
-    check(all(s == "COMPLETED" for s in states.values()), f"array states: {states}")
-    same_bits(project, os.path.join(ref, "demo.h5"), out, "array + merge vs direct run")
-    print(f"slurm_test: array of 3 shards + merge COMPLETED, same bits ({time.time() - t0:.1f} s)")
+    same_bits(project, os.path.join(ref, "demo.h5"), array_out, "array + merge vs direct run")
+    print(f"slurm_test: pipeline sweep -> report, and array of 3 shards + merge -> report: "
+          f"COMPLETED, same bits ({time.time() - t0:.1f} s)")
 
     # 3. A time limit shorter than the work: stop, requeue, resume; as one job (which also
-    # gets a stray early warning, to be ignored) and as an array of 2 shards plus the merge.
+    # gets a stray early warning, to be ignored) and as an array of 2 shards plus the merge,
+    # submitted together (sharing the cores only adds work per job: more requeues).
     spec = os.path.join(work, "timelimit.toml")
     with open(spec, "w") as f:
         f.write(TIME_LIMIT_SPEC)
     t0 = time.time()
-    direct_run(binary, spec, os.path.join(ref, "timelimit.h5"))
-    t_direct = time.time() - t0
+    variants = {}
     for shards, ntasks in ((0, 2), (2, 1)):
-        t0 = time.time()
         out = os.path.join(work, f"timelimit-{shards}", "timelimit.h5")
-        jobs = submit(binary, env, spec, out, "--array", str(shards), "--ntasks", str(ntasks),
-                      "--time", "1", "--warn-seconds", "50")
-        if shards == 0:
-            # A warning with ~60 s left is 10 s early for a 50 s window: stray, ignored.
-            # Signal once the script has installed its traps: it logs "restart 0:" after them.
-            job_dir = os.path.join(work, f"timelimit-{shards}", "timelimit.slurm")
-            deadline = time.time() + 30
-            while "restart 0:" not in (log_text(job_dir) if os.path.isdir(job_dir) else ""):
-                check(time.time() < deadline, "the time-limit sweep never started")
-                time.sleep(0.1)
-            run(["scancel", "--signal=USR1", "--batch", jobs["sweep"]], env=env)
-        states = cluster.wait(list(jobs.values()), 600, "time limit")
-        check(all(s == "COMPLETED" for s in states.values()), f"time-limit states: {states}")
+        variants[shards] = (out, submit(binary, env, spec, out, "--array", str(shards),
+                                        "--ntasks", str(ntasks), "--time", "1",
+                                        "--warn-seconds", "50"))
+    # A warning with ~60 s left is 10 s early for a 50 s window: stray, ignored. Signal once
+    # the one-job sweep has installed its traps: it logs "restart 0:" after them.
+    job_dir = os.path.join(work, "timelimit-0", "timelimit.slurm")
+    deadline = time.time() + 30
+    while "restart 0:" not in (log_text(job_dir) if os.path.isdir(job_dir) else ""):
+        check(time.time() < deadline, "the time-limit sweep never started")
+        time.sleep(0.1)
+    run(["scancel", "--signal=USR1", "--batch", variants[0][1]["sweep"]], env=env)
+    # The reference, while the jobs run (they idle between requeues; sharing the cores only
+    # cuts them more often).
+    t_direct = time.time()
+    direct_run(binary, spec, os.path.join(ref, "timelimit.h5"))
+    t_direct = time.time() - t_direct
+    all_jobs = [j for _, jobs in variants.values() for j in jobs.values()]
+    states = cluster.wait(all_jobs, 600, "time limit")
+    check(all(s == "COMPLETED" for s in states.values()), f"time-limit states: {states}")
+    for shards, (out, jobs) in variants.items():
         sweep_jobs = [j for j in states if j.split("_")[0] == jobs["sweep"]]
         restarts = [cluster.restarts(j) for j in sweep_jobs]
         logs = log_text(os.path.join(work, f"timelimit-{shards}", "timelimit.slurm"))
         check(max(restarts) >= 1 and "requeueing to finish the sweep" in logs,
               f"a sweep was never cut by its time limit (restarts {restarts}; the direct run "
-              f"took {t_direct:.1f} s, a job gets 10 s per run): make TIME_LIMIT_SPEC bigger")
+              f"took {t_direct:.1f} s beside the jobs, a job gets 10 s per run): make "
+              f"TIME_LIMIT_SPEC bigger")
         check("resuming" in logs, "the requeued sweep did not resume")
+        # Each stop read the job's own end time: within the 50 s window (an array task once
+        # read every task's end time and stopped with "time limit in -1796231403 s").
+        lefts = [int(n) for n in re.findall(r"time limit in (-?\d+) s", logs)]
+        check(lefts and all(0 <= n <= 55 for n in lefts) and "invalid date" not in logs,
+              f"a sweep misread its time left ({lefts}):\n{logs}")
         if shards == 0:
             check("ignoring a stray warning signal" in logs, "the stray warning was not ignored")
         same_bits(project, os.path.join(ref, "timelimit.h5"), out,
                   f"requeued sweep ({shards} shards) vs direct run")
         print(f"slurm_test: time limit, {'one job' if shards == 0 else f'{shards} shards + merge'}: "
-              f"requeues {restarts}, resumed to the same bits ({time.time() - t0:.1f} s)")
+              f"requeues {restarts}, resumed to the same bits")
+    print(f"slurm_test: both time-limit pipelines done ({time.time() - t0:.1f} s)")
 
     # 4. A failing stage cancels its dependants and leaves the file it refused alone: a sweep
-    # onto a file that is not a results file, and a merge onto one.
+    # onto a file that is not a results file, and a merge onto one (submitted together).
     t0 = time.time()
+    failing = {}
     for shards in (0, 2):
         out = os.path.join(work, f"failing-{shards}", "notes.h5")
         os.makedirs(os.path.dirname(out))
         with open(out, "w") as f:
             f.write("not a results file\n")
-        jobs = submit(binary, env, demo, out, "--array", str(shards), "--ntasks", "1",
-                      "--time", "10")
-        states = cluster.wait(list(jobs.values()), 120, "failing pipeline")
-        failing = "merge" if shards else "sweep"
-        check(states.get(jobs[failing]) == "FAILED", f"{failing} onto a foreign file: {states}")
+        failing[shards] = (out, submit(binary, env, demo, out, "--array", str(shards),
+                                       "--ntasks", "1", "--time", "10"))
+    all_jobs = [j for _, jobs in failing.values() for j in jobs.values()]
+    states = cluster.wait(all_jobs, 180, "failing pipelines")
+    for shards, (out, jobs) in failing.items():
+        stage = "merge" if shards else "sweep"
+        check(states.get(jobs[stage]) == "FAILED", f"{stage} onto a foreign file: {states}")
         check(states.get(jobs["report"]) == "CANCELLED",
-              f"the report after a failed {failing} was not cancelled: {states}")
+              f"the report after a failed {stage} was not cancelled: {states}")
         with open(out) as f:
-            check(f.read() == "not a results file\n", f"the failing {failing} changed the file")
+            check(f.read() == "not a results file\n", f"the failing {stage} changed the file")
         logs = log_text(os.path.join(os.path.dirname(out), "notes.slurm"))
         check(re.search(r"error: .*notes\.h5", logs) is not None,
-              f"the failing {failing} logged no error naming the file:\n{logs}")
+              f"the failing {stage} logged no error naming the file:\n{logs}")
     print(f"slurm_test: failing sweep and failing merge: dependants CANCELLED, file untouched "
           f"({time.time() - t0:.1f} s)")
 
