@@ -145,12 +145,18 @@ Handle string_type() {
   return t;
 }
 
-void write_string_attribute(hid_t object, const char* name, const std::string& value) {
-  const Handle type = string_type();
+// A scalar attribute `name` of `type` on `object`, replacing one of that name (a resume
+// rewrites the run attributes).
+Handle create_scalar_attribute(hid_t object, const char* name, hid_t type) {
   Handle scalar(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar dataspace");
   if (H5Aexists(object, name) > 0) check(H5Adelete(object, name), std::string("replace ") + name);
-  Handle attr(H5Acreate2(object, name, type.get(), scalar.get(), H5P_DEFAULT, H5P_DEFAULT),
-              H5Aclose, std::string("create attribute ") + name);
+  return Handle(H5Acreate2(object, name, type, scalar.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                std::string("create attribute ") + name);
+}
+
+void write_string_attribute(hid_t object, const char* name, const std::string& value) {
+  const Handle type = string_type();
+  const Handle attr = create_scalar_attribute(object, name, type.get());
   const char* data = value.c_str();
   check(H5Awrite(attr.get(), type.get(), &data), std::string("write attribute ") + name);
 }
@@ -158,10 +164,7 @@ void write_string_attribute(hid_t object, const char* name, const std::string& v
 template <class T>
 void write_number_attribute(hid_t object, const char* name, T value, hid_t mem_type,
                             hid_t file_type) {
-  Handle scalar(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar dataspace");
-  if (H5Aexists(object, name) > 0) check(H5Adelete(object, name), std::string("replace ") + name);
-  Handle attr(H5Acreate2(object, name, file_type, scalar.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-              std::string("create attribute ") + name);
+  const Handle attr = create_scalar_attribute(object, name, file_type);
   check(H5Awrite(attr.get(), mem_type, &value), std::string("write attribute ") + name);
 }
 
