@@ -114,9 +114,11 @@ class Cluster:
         raise Failure(f"{what}: jobs not finished after {seconds} s: {states}")
 
     def restarts(self, job_id):
+        """(Restarts, JobId) of one job or array task ("ID_TASK")."""
         result = run(["scontrol", "show", "job", job_id], env=self.env)
-        m = re.search(r"Restarts=(\d+)", result.stdout)
-        return int(m.group(1)) if m else -1
+        restarts = re.search(r"Restarts=(\d+)", result.stdout)
+        own_id = re.search(r"^JobId=(\d+)", result.stdout, re.M)
+        return (int(restarts.group(1)) if restarts else -1, own_id.group(1) if own_id else "?")
 
 
 def process_alive(pid):
@@ -217,8 +219,17 @@ def scenarios(binary, project, work, cluster):
     check(all(s == "COMPLETED" for s in states.values()), f"time-limit states: {states}")
     for shards, (out, jobs) in variants.items():
         sweep_jobs = [j for j in states if j.split("_")[0] == jobs["sweep"]]
-        restarts = [cluster.restarts(j) for j in sweep_jobs]
-        logs = log_text(os.path.join(work, f"timelimit-{shards}", "timelimit.slurm"))
+        job_dir = os.path.join(work, f"timelimit-{shards}", "timelimit.slurm")
+        restarts = []
+        for job in sweep_jobs:
+            count, own_id = cluster.restarts(job)
+            restarts.append(count)
+            # Each requeue is the task's own: an array task once requeued the whole array.
+            with open(os.path.join(job_dir, f"modesweep-timelimit-sweep-{own_id}.out")) as f:
+                requeues = f.read().count("requeueing to finish the sweep")
+            check(count == requeues, f"{job}: Restarts={count} but it requeued itself "
+                                     f"{requeues} times")
+        logs = log_text(job_dir)
         check(max(restarts) >= 1 and "requeueing to finish the sweep" in logs,
               f"a sweep was never cut by its time limit (restarts {restarts}; the direct run "
               f"took {t_direct:.1f} s beside the jobs, a job gets 10 s per run): make "
