@@ -37,8 +37,9 @@ MergeCommand::MergeCommand(CLI::App& parent)
                    "merged file, as given to 'run --out' (default: the spec's output); shard "
                    "files are looked for beside it as <stem>.shard-I-of-K.h5");
   app_->add_flag("--force", force_,
-                 "overwrite an existing file at the merged path (an unfinished merge of the "
-                 "same spec is replaced without it)");
+                 "overwrite an existing file at the merged path, even a complete merge (without "
+                 "it, an unfinished merge of the same spec is replaced and a complete one from as "
+                 "many shards is left as it is)");
   app_->add_flag("--remove-shards", remove_shards_,
                  "delete the shard files once the merged file is complete");
   app_->add_option("--progress-interval", progress_interval_,
@@ -75,10 +76,18 @@ int MergeCommand::run(std::ostream& out, std::ostream& err) const {
       collective_call(world, err, "the shard files are untouched; run the merge again",
                       [&] { report = sweep::merge_shards(spec, options, world, err); });
   if (status != exit_success) return status;
-  if (root) {
+  if (root && report.already_complete) {
+    out << fmt::format("{}: already complete, merged from {} shards; nothing to do\n", report.path,
+                       report.shards);
+  } else if (root) {
     out << fmt::format("{}: complete, {} points merged from {} shards in {}{}\n", report.path,
                        report.points, report.shards, sweep::format_duration(report.seconds),
-                       remove_shards_ ? "; shard files removed" : "");
+                       !remove_shards_              ? ""
+                       : report.shards_kept.empty() ? "; shard files removed"
+                                                    : "; shard files removed but some");
+    for (const std::string& kept : report.shards_kept) {
+      err << fmt::format("warning: could not remove {}\n", kept);
+    }
   }
   return exit_success;
 }

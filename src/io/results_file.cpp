@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <exception>
@@ -373,11 +374,26 @@ bool all_ranks_agree(MPI_Comm comm, bool ok) {
   return low == high;
 }
 
+// A bookkeeping attribute's text as a whole number; a file whose text is not one (edited,
+// damaged) is refused naming the attribute, as std::stoull's bare "stoull" would not.
+std::uint64_t whole_attribute(const char* name, const std::string& text) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [last, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || last != end) {
+    throw ResultsFileRefused(
+        fmt::format("attribute {} is \"{}\", not a whole number: not a modesweep results "
+                    "file, or a damaged one",
+                    name, text));
+  }
+  return value;
+}
+
 // The shard a file holds (whole grid when it has no shard attributes).
 sweep::Shard file_shard(hid_t file) {
   if (H5Aexists(file, "shard_count") <= 0) return {};
-  return {std::stoull(read_attribute_text(file, "shard_index")),
-          std::stoull(read_attribute_text(file, "shard_count"))};
+  return {whole_attribute("shard_index", read_attribute_text(file, "shard_index")),
+          whole_attribute("shard_count", read_attribute_text(file, "shard_count"))};
 }
 
 // Opens a file read-only with the default (serial) driver, without file locking, so that
@@ -405,7 +421,8 @@ ChunkCounts read_chunk_counts(hid_t file) {
   counts.total = flags.size();
   counts.done = static_cast<std::uint64_t>(std::count(flags.begin(), flags.end(), 1));
   Handle done(H5Dopen2(file, progress_dataset, H5P_DEFAULT), H5Dclose, "open chunk_done");
-  counts.chunk_points = std::stoull(read_attribute_text(done.get(), "chunk_points"));
+  counts.chunk_points =
+      whole_attribute("chunk_points", read_attribute_text(done.get(), "chunk_points"));
   return counts;
 }
 
@@ -852,7 +869,9 @@ void read_results(const std::string& path, const grid::Grid& grid, std::uint64_t
   }
   const bool is_shard = H5Aexists(file.get(), "shard_first_point") > 0;
   const std::uint64_t first =
-      is_shard ? std::stoull(read_attribute_text(file.get(), "shard_first_point")) : 0;
+      is_shard ? whole_attribute("shard_first_point",
+                                 read_attribute_text(file.get(), "shard_first_point"))
+               : 0;
   out.resize(count, grid.spec().mode);
   out.points.resize(count);
   grid.fill_points(begin, count, out.points.data());
@@ -966,8 +985,13 @@ ShardFileInfo read_shard_info(const std::string& path) {
   info.build.git_commit = s.attribute("git_commit");
   info.build.kokkos_version = s.attribute("kokkos_version");
   info.build.kokkos_backend = s.attribute("kokkos_backend");
-  info.shard = {std::stoull(s.attribute("shard_index")), std::stoull(s.attribute("shard_count"))};
-  info.first_point = std::stoull(s.attribute("shard_first_point"));
+  try {
+    info.shard = {whole_attribute("shard_index", s.attribute("shard_index")),
+                  whole_attribute("shard_count", s.attribute("shard_count"))};
+    info.first_point = whole_attribute("shard_first_point", s.attribute("shard_first_point"));
+  } catch (const ResultsFileRefused& e) {
+    throw ResultsFileRefused(fmt::format("{}: {}", path, e.what()));
+  }
   info.points = s.shape.size() == 1 ? s.shape[0] : 0;
   info.chunks_total = s.chunks_total;
   info.chunks_done = s.chunks_done;

@@ -22,12 +22,14 @@ namespace mpi = boost::mpi;
 
 // Empty when shard file `path` is the complete shard `shard` of `spec`, computed by the same
 // build as `first` (shard 0; nullptr for shard 0 itself), else why not. Fills `info`.
-std::string shard_problem(const std::string& path, const spec::SweepSpec& spec,
-                          const ShardExtent& extent, Shard shard, const io::ShardFileInfo* first,
-                          io::ShardFileInfo& info) {
-  if (!std::filesystem::exists(path)) {
-    return fmt::format("{} is missing: run shard {} (modesweep run SPEC --shard {}/{})", path,
-                       shard.index, shard.index, shard.count);
+// `merged` is the merged file's path: a shard is computed with --out naming it.
+std::string shard_problem(const std::string& path, const std::string& merged,
+                          const spec::SweepSpec& spec, const ShardExtent& extent, Shard shard,
+                          const io::ShardFileInfo* first, io::ShardFileInfo& info) {
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) {
+    return fmt::format("{} is missing: run shard {} (modesweep run SPEC --shard {}/{} --out {})",
+                       path, shard.index, shard.index, shard.count, merged);
   }
   try {
     info = io::read_shard_info(path);
@@ -53,8 +55,8 @@ std::string shard_problem(const std::string& path, const spec::SweepSpec& spec,
   if (info.status != io::status_complete || info.chunks_done != info.chunks_total) {
     return fmt::format(
         "{} is incomplete ({} of {} chunks, status {}): finish it with modesweep run SPEC "
-        "--shard {}/{} --resume",
-        path, info.chunks_done, info.chunks_total, info.status, shard.index, shard.count);
+        "--shard {}/{} --out {} --resume",
+        path, info.chunks_done, info.chunks_total, info.status, shard.index, shard.count, merged);
   }
   // Bits are promised across ranks and chunkings of one build, not across builds or backends.
   const io::RunAttributes& a = info.build;
@@ -72,15 +74,24 @@ std::string shard_problem(const std::string& path, const spec::SweepSpec& spec,
   return {};
 }
 
-// True when `path` is an earlier merge of this spec that did not finish: it holds nothing
-// the shards do not, so a new merge may replace it without --force.
-bool unfinished_merge(const std::string& path, const spec::SweepSpec& spec) {
+// What an existing file at the merged path is: an earlier merge of this spec that did not
+// finish holds nothing the shards do not, so a new merge may replace it without --force; one
+// that finished, from as many shards, is this merge done already (a requeued merge job).
+enum class EarlierMerge { none, unfinished, complete };
+EarlierMerge earlier_merge(const std::string& path, const spec::SweepSpec& spec,
+                           std::uint64_t shards) {
   try {
     const io::ResultsSummary s = io::read_summary(path);
-    return !s.attribute("merged_shards").empty() && s.attribute("spec") == spec.text &&
-           s.attribute("status") != io::status_complete;
-  } catch (const io::ResultsFileError&) {
-    return false;
+    if (s.attribute("merged_shards").empty() || s.attribute("spec") != spec.text) {
+      return EarlierMerge::none;
+    }
+    if (s.attribute("status") != io::status_complete) return EarlierMerge::unfinished;
+    const bool all_chunks = s.chunks_total > 0 && s.chunks_done == s.chunks_total;
+    return all_chunks && s.attribute("merged_shards") == std::to_string(shards)
+               ? EarlierMerge::complete
+               : EarlierMerge::none;
+  } catch (const std::exception&) {  // not HDF5, not ours, damaged: not an earlier merge
+    return EarlierMerge::none;
   }
 }
 
@@ -89,10 +100,15 @@ bool unfinished_merge(const std::string& path, const spec::SweepSpec& spec) {
 MergeReport merge_shards(const spec::SweepSpec& spec, const MergeOptions& options,
                          const mpi::communicator& comm, std::ostream& log) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (options.shards == 0) throw RunRefused("--shards: must be at least 1");
-  check_shard(spec, Shard{0, options.shards});
   const grid::Grid grid(spec);
   const ChunkLayout layout{grid.size(), spec.chunk_points};
+  // The count the shards were run with (not a new sharding: no advice to change the spec).
+  if (options.shards == 0 || options.shards > layout.chunk_count()) {
+    throw RunRefused(fmt::format(
+        "--shards: {} shards of a grid with {} chunks (chunk_points = {}): must be the K the "
+        "shards were run with (--shard I/K), in [1, {}]",
+        options.shards, layout.chunk_count(), spec.chunk_points, layout.chunk_count()));
+  }
   RunOptions run_options;
   run_options.output = options.output;
   MergeReport report;
@@ -109,16 +125,25 @@ MergeReport merge_shards(const spec::SweepSpec& spec, const MergeOptions& option
   // Rank 0 checks everything before anything is written; all ranks get the verdict.
   std::string problem;
   io::ShardFileInfo first;  // rank 0: shard 0's, whose build the merged file records
+  int done_already = 0;
+  std::error_code error;
   if (comm.rank() == 0) {
-    for (std::uint64_t i = 0; i < options.shards && problem.empty(); ++i) {
-      io::ShardFileInfo info;
-      problem = shard_problem(paths[i], spec, extents[i], Shard{i, options.shards},
-                              i == 0 ? nullptr : &first, info);
-      if (i == 0) first = info;
-    }
-    if (problem.empty() && std::filesystem::exists(report.path) && !options.force &&
-        !unfinished_merge(report.path, spec)) {
-      problem = fmt::format("{} exists: use --force to overwrite it", report.path);
+    const EarlierMerge earlier = std::filesystem::exists(report.path, error)
+                                     ? earlier_merge(report.path, spec, options.shards)
+                                     : EarlierMerge::none;
+    if (earlier == EarlierMerge::complete && !options.force) {
+      done_already = 1;  // left as it is, bit for bit; the shards need not be there any more
+    } else {
+      for (std::uint64_t i = 0; i < options.shards && problem.empty(); ++i) {
+        io::ShardFileInfo info;
+        problem = shard_problem(paths[i], report.path, spec, extents[i], Shard{i, options.shards},
+                                i == 0 ? nullptr : &first, info);
+        if (i == 0) first = info;
+      }
+      if (problem.empty() && std::filesystem::exists(report.path, error) && !options.force &&
+          earlier != EarlierMerge::unfinished) {
+        problem = fmt::format("{} exists: use --force to overwrite it", report.path);
+      }
     }
     if (problem.empty()) {
       const auto parent = std::filesystem::path(report.path).parent_path();
@@ -127,6 +152,12 @@ MergeReport merge_shards(const spec::SweepSpec& spec, const MergeOptions& option
   }
   mpi::broadcast(comm, problem, 0);
   if (!problem.empty()) throw RunRefused(problem);
+  mpi::broadcast(comm, done_already, 0);
+  if (done_already != 0) {
+    report.already_complete = true;
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return report;
+  }
 
   // The merged file names the build that computed the values, not the one that copied them.
   io::RunAttributes attributes = run_attributes(comm);
@@ -168,8 +199,13 @@ MergeReport merge_shards(const spec::SweepSpec& spec, const MergeOptions& option
   mpi::broadcast(comm, end, 0);
   file.set_status(io::status_complete, end);
   file.close();
+  // The merged file is complete: a shard that cannot be removed is reported, not a failure.
   if (options.remove_shards && comm.rank() == 0) {
-    for (const std::string& p : paths) std::filesystem::remove(p);
+    for (const std::string& p : paths) {
+      if (!std::filesystem::remove(p, error) && error) {
+        report.shards_kept.push_back(fmt::format("{} ({})", p, error.message()));
+      }
+    }
   }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return report;

@@ -25,6 +25,11 @@ def check(condition, message):
         sys.exit(1)
 
 
+def file_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
 class Runner:
     def __init__(self, binary, spec, workdir, mpiexec):
         self.binary, self.spec, self.workdir, self.mpiexec = binary, spec, workdir, mpiexec
@@ -127,11 +132,23 @@ def main():
     r.same("single.h5", "per-chunk.h5", f"merge of {many} shards vs a single run")
     check(not any(".shard-" in n for n in os.listdir(workdir) if n.startswith("per-chunk")),
           "--remove-shards left shard files")
+    # The same merge again (a requeued merge job): done already, with its shards gone; the
+    # file stays as it was, byte for byte.
+    merged_bytes = file_bytes(r.path("per-chunk.h5"))
+    again = r.merge(1, "per-chunk.h5", many, "--remove-shards")
+    r.expect_ok(again, "the merge again, shards removed")
+    check("already complete, merged from" in again.stdout, f"merge again: {again.stdout!r}")
+    check(file_bytes(r.path("per-chunk.h5")) == merged_bytes, "the merge again changed the file")
 
-    # Refusals: each before anything is written.
+    # Refusals: each before anything is written. A complete merge of this spec from as many
+    # shards is done already (above); from another count, or not a merge, it is refused.
+    with h5py.File(r.path("joined.h5"), "r+") as f:
+        f.attrs["merged_shards"] = 2
     r.expect_refused(r.merge(1, "joined.h5", k), r"joined\.h5 exists: use --force",
-                     "merge onto an existing file")
+                     "merge onto a complete merge from another shard count")
     r.expect_ok(r.merge(1, "joined.h5", k, "--force"), "merge --force")
+    with h5py.File(r.path("joined.h5"), "r") as f:
+        check(int(f.attrs["merged_shards"]) == k, "merge --force did not replace the file")
     # An unfinished merge of the same spec (killed midway) is replaced without --force.
     with h5py.File(r.path("joined.h5"), "r+") as f:
         f.attrs["status"] = "running"
@@ -183,14 +200,27 @@ def main():
     r.expect_ok(r.merge(1, "edited.h5", k), "merge after the repairs")
     with h5py.File(r.path("edited.h5"), "r") as f:
         check(f.attrs["git_commit"] == build, "the merged file does not name the shards' build")
-    # A shard made from another spec text.
+    # One shard made from another spec text (the others carry the text merged under).
     other = r.path("other.toml")
     with open(spec) as src, open(other, "w") as dst:
         dst.write(src.read() + "\n# another text\n")
-    shutil.copy(r.path(f"joined.shard-1-of-{k}.h5"), r.path(f"swapped.shard-1-of-{k}.h5"))
-    r.expect_refused(r.merge(1, "swapped.h5", k, spec=other), r"different spec text",
-                     "merge under another spec")
-    check(not os.path.exists(r.path("swapped.h5")), "a refused merge left a file behind")
+    with open(other) as f:
+        other_text = f.read()
+    for i in range(k):
+        shutil.copy(r.path(f"joined.shard-{i}-of-{k}.h5"), r.path(f"texts.shard-{i}-of-{k}.h5"))
+        if i != 1:
+            with h5py.File(r.path(f"texts.shard-{i}-of-{k}.h5"), "r+") as f:
+                f.attrs["spec"] = other_text
+    r.expect_refused(r.merge(1, "texts.h5", k, spec=other),
+                     r"texts\.shard-1-of-3\.h5 was made from a different spec text",
+                     "merge of one shard from another spec text")
+    check(not os.path.exists(r.path("texts.h5")), "a refused merge left a file behind")
+    # A shard whose bookkeeping is not a number: refused naming the attribute (exit 2).
+    with h5py.File(r.path(f"texts.shard-1-of-{k}.h5"), "r+") as f:
+        f.attrs["shard_index"] = "one"
+    r.expect_refused(r.merge(1, "texts.h5", k, spec=other),
+                     r"texts\.shard-1-of-3\.h5: attribute shard_index is \"one\", not a whole",
+                     "merge of a shard with a damaged attribute")
     print(f"shard_test: OK ({k} shards, one interrupted {'and resumed' if code else '(finished before the signal)'}, "
           f"and {many} shards of {chunks} chunks merged equal to a single run; refusals checked)")
     return 0

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "modesweep/spec/sweep_spec.hpp"
 
@@ -29,11 +30,17 @@ struct MergeReport {
   std::uint64_t points = 0;
   std::uint64_t shards = 0;
   double seconds = 0.0;
+  // The merged file was there already, complete, from as many shards: left as it was.
+  bool already_complete = false;
+  // With remove_shards (rank 0): the shard files that could not be removed, and why.
+  std::vector<std::string> shards_kept;
 };
 
 // Checks every shard before writing anything: present, complete, made from this spec text,
 // the expected shard of the expected layout. Throws RunRefused (on every rank) naming the
-// first bad shard and what to do about it.
+// first bad shard and what to do about it. Without force, a complete merge of this spec from
+// as many shards at the merged path is the work done already: left as it is, bit for bit,
+// shards present or not (already_complete).
 MergeReport merge_shards(const spec::SweepSpec& spec, const MergeOptions& options,
                          const boost::mpi::communicator& comm, std::ostream& log);
 
