@@ -127,7 +127,8 @@ MergeReport merge_shards(const spec::SweepSpec& spec, const MergeOptions& option
   io::ShardFileInfo first;  // rank 0: shard 0's, whose build the merged file records
   int done_already = 0;
   std::error_code error;
-  if (comm.rank() == 0) {
+  if (comm.rank() == 0) problem = output_path_problem(report.path, report.path, spec.source_name);
+  if (comm.rank() == 0 && problem.empty()) {
     const EarlierMerge earlier = std::filesystem::exists(report.path, error)
                                      ? earlier_merge(report.path, spec, options.shards)
                                      : EarlierMerge::none;

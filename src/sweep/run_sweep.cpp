@@ -202,37 +202,45 @@ namespace {
 std::string check_output_path(const std::string& path, const std::string& named,
                               const std::string& spec_path, const RunOptions& options,
                               int& exists) {
+  std::error_code error;
+  exists = std::filesystem::exists(path, error) ? 1 : 0;
+  if (std::string problem = output_path_problem(path, named, spec_path); !problem.empty()) {
+    return problem;
+  }
+  if (exists != 0 && !options.resume && !options.force) {
+    return fmt::format("{} exists: rerun with --resume to finish it, or --force to overwrite it",
+                       path);
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string output_path_problem(const std::string& path, const std::string& named,
+                                const std::string& spec_path) {
   namespace fs = std::filesystem;
   std::error_code error;
-  const fs::file_status status = fs::status(path, error);
-  exists = fs::exists(status) ? 1 : 0;
   for (const std::string& p : {named, path}) {
     if (fs::is_directory(fs::status(p, error)) || (!p.empty() && p.back() == '/')) {
       return fmt::format(
           "{} is a directory: the output (--out or the spec's output) must name a file", p);
     }
   }
-  if (exists != 0 && fs::equivalent(path, spec_path, error)) {
+  if (fs::exists(path, error) && fs::equivalent(path, spec_path, error)) {
     return fmt::format("{} is the spec file itself: write the results elsewhere with --out", path);
-  }
-  if (exists != 0 && !options.resume && !options.force) {
-    return fmt::format("{} exists: rerun with --resume to finish it, or --force to overwrite it",
-                       path);
   }
   // The first existing ancestor must be a directory (create_directories gives a confusing
   // message otherwise).
   for (fs::path dir = fs::path(path).parent_path(); !dir.empty(); dir = dir.parent_path()) {
-    const fs::file_status s = fs::status(dir, error);
-    if (!fs::exists(s)) continue;
-    if (!fs::is_directory(s)) {
+    const fs::file_status status = fs::status(dir, error);
+    if (!fs::exists(status)) continue;
+    if (!fs::is_directory(status)) {
       return fmt::format("{} is not a directory: cannot write {} under it", dir.string(), path);
     }
     break;
   }
   return "";
 }
-
-}  // namespace
 
 RunReport run_sweep(const spec::SweepSpec& spec, const RunOptions& options,
                     const mpi::communicator& comm, std::ostream& log) {

@@ -162,6 +162,15 @@ def main():
                      "merge onto an unfinished single run")
     r.expect_refused(r.merge(1, "joined.h5", 2), r"joined\.shard-0-of-2\.h5 is missing",
                      "merge with missing shards")
+    # Outputs that cannot hold results, even with --force: the spec file itself, a directory.
+    spec_copy = r.path("spec-copy.toml")
+    shutil.copy(spec, spec_copy)
+    r.expect_refused(r.merge(1, "spec-copy.toml", k, "--force", spec=spec_copy),
+                     r"spec-copy\.toml is the spec file itself", "merge onto the spec file")
+    check(file_bytes(spec_copy) == file_bytes(spec), "a refused merge changed the spec file")
+    os.makedirs(r.path("a-directory.h5"), exist_ok=True)
+    r.expect_refused(r.merge(1, "a-directory.h5", k, "--force"),
+                     r"a-directory\.h5 is a directory", "merge onto a directory")
     r.expect_refused(r.run(1, "x.h5", "--shard", "3/3"), r"--shard.*0 <= I < K",
                      "shard index out of range")
     r.expect_refused(r.run(1, "x.h5", "--shard", "1/0"), r"--shard", "shard count 0")

@@ -63,6 +63,12 @@ std::string output_path(const spec::SweepSpec& spec, const RunOptions& options);
 // The file of shard i of k beside the results file: results.h5 -> results.shard-i-of-k.h5.
 std::string shard_path(const std::string& results_path, Shard shard);
 
+// Why `path` cannot hold a results file, or "" when it can: it (or `named`, the output as
+// given, of which `path` is a shard's) is a directory or ends in '/', it is the spec file
+// itself, or it lies under a regular file. Run and merge check it before writing anything.
+std::string output_path_problem(const std::string& path, const std::string& named,
+                                const std::string& spec_path);
+
 // Checks `shard` against the spec's chunks; throws RunRefused naming --shard and the valid
 // range when it is not a shard of that grid.
 void check_shard(const spec::SweepSpec& spec, Shard shard);
