@@ -129,9 +129,9 @@ MergeReport merge_shards(const spec::SweepSpec& spec, const MergeOptions& option
   std::error_code error;
   if (comm.rank() == 0) problem = output_path_problem(report.path, report.path, spec.source_name);
   if (comm.rank() == 0 && problem.empty()) {
-    const EarlierMerge earlier = std::filesystem::exists(report.path, error)
-                                     ? earlier_merge(report.path, spec, options.shards)
-                                     : EarlierMerge::none;
+    const bool output_exists = std::filesystem::exists(report.path, error);
+    const EarlierMerge earlier =
+        output_exists ? earlier_merge(report.path, spec, options.shards) : EarlierMerge::none;
     if (earlier == EarlierMerge::complete && !options.force) {
       done_already = 1;  // left as it is, bit for bit; the shards need not be there any more
     } else {
@@ -141,7 +141,7 @@ MergeReport merge_shards(const spec::SweepSpec& spec, const MergeOptions& option
                                 i == 0 ? nullptr : &first, info);
         if (i == 0) first = info;
       }
-      if (problem.empty() && std::filesystem::exists(report.path, error) && !options.force &&
+      if (problem.empty() && output_exists && !options.force &&
           earlier != EarlierMerge::unfinished) {
         problem = fmt::format("{} exists: use --force to overwrite it", report.path);
       }
